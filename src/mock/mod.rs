@@ -1,0 +1,352 @@
+//! A faithful, stateful, embeddable mock of the slice of PingOne that the suite tests: the
+//! worker-app token endpoint, Read Environment, the user CRUD operations and the
+//! `users/{userID}/mfaEnabled` resource.
+//!
+//! Every behaviour cites the fact it rests on in `../shared/docs/pingone-api-facts.md` (section
+//! numbers in comments, `§1.3` and so on). Where PingOne's documentation leaves a choice open, the
+//! mock offers both answers through [`Alternatives`], and the suite must accept each of them.
+//! Deliberate regressions for the suite's self-test are [`Fault`]s.
+//!
+//! ```no_run
+//! # async fn demo() -> std::io::Result<()> {
+//! use pingone_mfa_conformance::mock::{Fault, MockPingOne};
+//! let mock = MockPingOne::builder().fault(Fault::AcceptsStringBoolean).start().await?;
+//! println!("{} {}", mock.api_url(), mock.environment_id());
+//! # Ok(()) }
+//! ```
+
+mod faults;
+mod server;
+
+use std::collections::BTreeSet;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use uuid::Uuid;
+
+use crate::secret::Secret;
+
+pub use faults::{Fault, UnknownFault};
+
+/// `type` of a PingOne environment (`EnumEnvironmentType`, pingone-api-facts.md §5).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum EnvironmentType {
+    /// A sandbox: the suite may write to it.
+    #[default]
+    Sandbox,
+    /// A production environment: the suite refuses to write unless explicitly allowed.
+    Production,
+}
+
+impl EnvironmentType {
+    /// The wire value, `SANDBOX` or `PRODUCTION`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnvironmentType::Sandbox => "SANDBOX",
+            EnvironmentType::Production => "PRODUCTION",
+        }
+    }
+}
+
+/// Behaviours the documentation leaves open. Each field picks the second of two answers that
+/// PingOne may give; the default picks the first. The conformance suite must pass with every
+/// combination ([`Alternatives::all`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct Alternatives {
+    /// A wrong request `Content-Type` answers 400 `INVALID_REQUEST` instead of 415 (§3: the MFA
+    /// spec declares no 415 for this endpoint).
+    pub content_type_400: bool,
+    /// `mfaEnabled` in a PUT or PATCH Update User body that differs from the stored value
+    /// answers 403 `ACCESS_FAILED` instead of being ignored (§5: docs say only "cannot update").
+    pub reject_mfa_in_user_update: bool,
+    /// A path naming another environment answers 404 `NOT_FOUND` instead of 403 (§3).
+    pub foreign_environment_404: bool,
+    /// A path id that is not a UUID answers 400 `INVALID_REQUEST` instead of 404 (§3).
+    pub non_uuid_400: bool,
+    /// New users get `mfaEnabled: true` unless the request says otherwise (§1.4: the
+    /// environment's MFA settings decide; true in environments created since mid-2025).
+    pub mfa_enabled_by_default: bool,
+}
+
+impl Alternatives {
+    /// Every combination of the alternatives (32).
+    pub fn all() -> Vec<Alternatives> {
+        (0u8..32)
+            .map(|bits| Alternatives {
+                content_type_400: bits & 1 != 0,
+                reject_mfa_in_user_update: bits & 2 != 0,
+                foreign_environment_404: bits & 4 != 0,
+                non_uuid_400: bits & 8 != 0,
+                mfa_enabled_by_default: bits & 16 != 0,
+            })
+            .collect()
+    }
+}
+
+/// Everything that configures a mock. Build it with [`MockPingOne::builder`].
+#[derive(Clone, Debug)]
+pub struct MockOptions {
+    /// Address to bind; port 0 picks a free port.
+    pub addr: SocketAddr,
+    /// The one environment the mock serves.
+    pub environment_id: Uuid,
+    /// The environment's default population.
+    pub population_id: Uuid,
+    /// The worker app's client id.
+    pub client_id: String,
+    /// The worker app's client secret.
+    pub client_secret: Secret,
+    /// Externally visible base URL (scheme and authority, optionally a path prefix), used in
+    /// `_links` hrefs; defaults to `http://{bound address}`. Set it when the mock runs behind a
+    /// proxy.
+    pub public_base_url: Option<String>,
+    /// Lifetime of issued access tokens (PingOne: one hour, §4).
+    pub token_lifetime: Duration,
+    /// `SANDBOX` or `PRODUCTION`.
+    pub environment_type: EnvironmentType,
+    /// Region code reported by Read Environment.
+    pub region: String,
+    /// Answers the documentation leaves open.
+    pub alternatives: Alternatives,
+    /// Requests per second before 429 `REQUEST_LIMITED`; `None` for no limit.
+    pub rate_limit: Option<u32>,
+    /// Delay added before every answer.
+    pub latency: Option<Duration>,
+    /// Deliberate regressions.
+    pub faults: BTreeSet<Fault>,
+    /// Users created at start: `(username, mfaEnabled)`.
+    pub seed_users: Vec<(String, bool)>,
+}
+
+impl Default for MockOptions {
+    fn default() -> Self {
+        MockOptions {
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            environment_id: Uuid::new_v4(),
+            population_id: Uuid::new_v4(),
+            client_id: Uuid::new_v4().to_string(),
+            client_secret: Secret::new(format!("mock-secret-{}", Uuid::new_v4().simple())),
+            public_base_url: None,
+            token_lifetime: Duration::from_secs(3600),
+            environment_type: EnvironmentType::Sandbox,
+            region: "NA".to_string(),
+            alternatives: Alternatives::default(),
+            rate_limit: None,
+            latency: None,
+            faults: BTreeSet::new(),
+            seed_users: Vec::new(),
+        }
+    }
+}
+
+/// Builds a [`MockPingOne`]; every setter is optional.
+#[derive(Clone, Debug, Default)]
+#[must_use]
+pub struct MockBuilder {
+    options: MockOptions,
+}
+
+impl MockBuilder {
+    /// Bind this address instead of `127.0.0.1:0`.
+    pub fn addr(mut self, addr: SocketAddr) -> Self {
+        self.options.addr = addr;
+        self
+    }
+    /// Serve this environment id.
+    pub fn environment_id(mut self, id: Uuid) -> Self {
+        self.options.environment_id = id;
+        self
+    }
+    /// Use this id for the default population.
+    pub fn population_id(mut self, id: Uuid) -> Self {
+        self.options.population_id = id;
+        self
+    }
+    /// Use this worker client id.
+    pub fn client_id(mut self, id: impl Into<String>) -> Self {
+        self.options.client_id = id.into();
+        self
+    }
+    /// Use this worker client secret.
+    pub fn client_secret(mut self, secret: impl Into<String>) -> Self {
+        self.options.client_secret = Secret::new(secret);
+        self
+    }
+    /// Build hrefs from this externally visible base URL.
+    pub fn public_base_url(mut self, url: impl Into<String>) -> Self {
+        self.options.public_base_url = Some(url.into());
+        self
+    }
+    /// Issue tokens with this lifetime.
+    pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
+        self.options.token_lifetime = lifetime;
+        self
+    }
+    /// Report this environment type.
+    pub fn environment_type(mut self, kind: EnvironmentType) -> Self {
+        self.options.environment_type = kind;
+        self
+    }
+    /// Report this region code.
+    pub fn region(mut self, region: impl Into<String>) -> Self {
+        self.options.region = region.into();
+        self
+    }
+    /// Pick the answers the documentation leaves open.
+    pub fn alternatives(mut self, alternatives: Alternatives) -> Self {
+        self.options.alternatives = alternatives;
+        self
+    }
+    /// Answer 429 past this many requests per second.
+    pub fn rate_limit(mut self, per_second: u32) -> Self {
+        self.options.rate_limit = Some(per_second);
+        self
+    }
+    /// Delay every answer by this much.
+    pub fn latency(mut self, latency: Duration) -> Self {
+        self.options.latency = Some(latency);
+        self
+    }
+    /// Switch a fault on.
+    pub fn fault(mut self, fault: Fault) -> Self {
+        self.options.faults.insert(fault);
+        self
+    }
+    /// Switch several faults on.
+    pub fn faults(mut self, faults: impl IntoIterator<Item = Fault>) -> Self {
+        self.options.faults.extend(faults);
+        self
+    }
+    /// Create this user at start.
+    pub fn seed_user(mut self, username: impl Into<String>, mfa_enabled: bool) -> Self {
+        self.options.seed_users.push((username.into(), mfa_enabled));
+        self
+    }
+    /// Replace all options at once.
+    pub fn options(mut self, options: MockOptions) -> Self {
+        self.options = options;
+        self
+    }
+    /// The options as they stand.
+    pub fn build_options(self) -> MockOptions {
+        self.options
+    }
+
+    /// Bind the address and start serving on the current tokio runtime.
+    pub async fn start(self) -> std::io::Result<MockPingOne> {
+        MockPingOne::start_with(self.options).await
+    }
+}
+
+/// A running mock. Dropping it (or calling [`MockPingOne::shutdown`]) stops the server.
+#[derive(Debug)]
+pub struct MockPingOne {
+    addr: SocketAddr,
+    api_url: String,
+    auth_url: String,
+    state: Arc<server::State>,
+    seeded: Vec<Uuid>,
+    shutdown: Option<oneshot::Sender<()>>,
+}
+
+impl MockPingOne {
+    /// A builder with the faithful defaults.
+    pub fn builder() -> MockBuilder {
+        MockBuilder::default()
+    }
+
+    async fn start_with(options: MockOptions) -> std::io::Result<MockPingOne> {
+        let listener = TcpListener::bind(options.addr).await?;
+        let addr = listener.local_addr()?;
+        let local = format!("http://{addr}");
+        let public = options
+            .public_base_url
+            .clone()
+            .map(|u| u.trim_end_matches('/').to_string())
+            .unwrap_or_else(|| local.clone());
+        let state = Arc::new(server::State::new(options, format!("{public}/v1")));
+        let seeded = state.seed();
+        let (tx, rx) = oneshot::channel::<()>();
+        let app = server::router(state.clone());
+        tokio::spawn(async move {
+            let served = axum::serve(listener, app)
+                .with_graceful_shutdown(async move {
+                    let _ = rx.await;
+                })
+                .await;
+            if let Err(e) = served {
+                eprintln!("pingone-mock: server stopped: {e}");
+            }
+        });
+        Ok(MockPingOne {
+            addr,
+            api_url: format!("{local}/v1"),
+            auth_url: local,
+            state,
+            seeded,
+            shutdown: Some(tx),
+        })
+    }
+
+    /// The bound socket address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+    /// API base URL, `http://127.0.0.1:PORT/v1` (the `{apiPath}` of PingOne's docs).
+    pub fn api_url(&self) -> &str {
+        &self.api_url
+    }
+    /// Auth base URL, `http://127.0.0.1:PORT`; the token endpoint is `{auth}/{envID}/as/token`.
+    pub fn auth_url(&self) -> &str {
+        &self.auth_url
+    }
+    /// The environment the mock serves.
+    pub fn environment_id(&self) -> Uuid {
+        self.state.options.environment_id
+    }
+    /// The environment's default population.
+    pub fn population_id(&self) -> Uuid {
+        self.state.options.population_id
+    }
+    /// The worker app's client id.
+    pub fn client_id(&self) -> &str {
+        &self.state.options.client_id
+    }
+    /// The worker app's client secret.
+    pub fn client_secret(&self) -> &Secret {
+        &self.state.options.client_secret
+    }
+    /// Ids of the users created from [`MockBuilder::seed_user`], in order.
+    pub fn seeded_users(&self) -> &[Uuid] {
+        &self.seeded
+    }
+    /// The options the mock runs with.
+    pub fn options(&self) -> &MockOptions {
+        &self.state.options
+    }
+    /// The stored `mfaEnabled` of a user, read directly from the mock's state (for tests).
+    pub fn stored_mfa_enabled(&self, user: Uuid) -> Option<bool> {
+        self.state.stored_mfa_enabled(user)
+    }
+    /// Number of users stored.
+    pub fn user_count(&self) -> usize {
+        self.state.user_count()
+    }
+    /// Stop serving and wait until the listener is closed.
+    pub fn shutdown(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+impl Drop for MockPingOne {
+    fn drop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+}
