@@ -1,0 +1,389 @@
+//! The suite's HTTP layer: every request goes through [`HttpClient::send`], which bounds
+//! concurrency, applies a timeout, retries 429 and 503 after `Retry-After` (seconds or HTTP
+//! date, capped), and records the whole exchange so that a failure can be reproduced with curl.
+//!
+//! Secrets never enter an [`Exchange`]: a bearer token is added at send time and the recorded
+//! request only says which kind of authorization it carried.
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::time::{Duration, Instant, SystemTime};
+
+use serde_json::Value;
+use tokio::sync::Semaphore;
+
+use crate::secret::Secret;
+
+/// How a request authorizes itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Auth {
+    /// No `Authorization` header.
+    None,
+    /// `Authorization: Bearer <the session's token>`.
+    SessionBearer,
+    /// A literal, non-secret `Authorization` header value (e.g. a garbage token).
+    Literal(String),
+    /// `Authorization: Basic` with the worker app's client id and secret.
+    ClientBasic,
+}
+
+/// A request as the suite describes it.
+#[derive(Clone, Debug)]
+pub struct Request {
+    /// HTTP method, e.g. `PUT`.
+    pub method: String,
+    /// Absolute URL.
+    pub url: String,
+    /// Extra headers (name, value), sent in order.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes, if any.
+    pub body: Option<Vec<u8>>,
+    /// Authorization.
+    pub auth: Auth,
+}
+
+impl Request {
+    /// A request without body or extra headers, authorized with the session's token.
+    pub fn new(method: &str, url: impl Into<String>) -> Request {
+        Request {
+            method: method.to_string(),
+            url: url.into(),
+            headers: Vec::new(),
+            body: None,
+            auth: Auth::SessionBearer,
+        }
+    }
+    /// Add a JSON body with `Content-Type: application/json`.
+    pub fn json(self, body: &Value) -> Request {
+        self.body(body.to_string().into_bytes())
+            .header("Content-Type", "application/json")
+    }
+    /// Set the body bytes.
+    pub fn body(mut self, body: impl Into<Vec<u8>>) -> Request {
+        self.body = Some(body.into());
+        self
+    }
+    /// Add a header.
+    pub fn header(mut self, name: &str, value: &str) -> Request {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+    /// Set the authorization.
+    pub fn auth(mut self, auth: Auth) -> Request {
+        self.auth = auth;
+        self
+    }
+
+    /// A curl command line that sends this request, with `$TOKEN` (or `$PINGONE_CLIENT_ID` and
+    /// `$PINGONE_CLIENT_SECRET`) in place of credentials.
+    pub fn curl(&self) -> String {
+        let mut s = format!("curl -sS -i -X {} {}", self.method, shell_quote(&self.url));
+        match &self.auth {
+            Auth::None => {}
+            Auth::SessionBearer => s.push_str(" -H \"Authorization: Bearer $TOKEN\""),
+            Auth::Literal(v) => {
+                let _ = write!(s, " -H {}", shell_quote(&format!("Authorization: {v}")));
+            }
+            Auth::ClientBasic => s.push_str(" -u \"$PINGONE_CLIENT_ID:$PINGONE_CLIENT_SECRET\""),
+        }
+        for (k, v) in &self.headers {
+            let _ = write!(s, " -H {}", shell_quote(&format!("{k}: {v}")));
+        }
+        if self.body.is_some() && !self.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+            // curl would add its own form content type; say explicitly that there is none.
+            s.push_str(" -H 'Content-Type:'");
+        }
+        if let Some(body) = &self.body {
+            let _ = write!(s, " --data-binary {}", shell_bytes(body));
+        }
+        s
+    }
+}
+
+/// What came back.
+#[derive(Clone, Debug)]
+pub struct Exchange {
+    /// The request as sent (without secrets).
+    pub request: Request,
+    /// HTTP status.
+    pub status: u16,
+    /// Response headers, names lower-cased, in arrival order.
+    pub headers: Vec<(String, String)>,
+    /// Response body.
+    pub body: Vec<u8>,
+    /// Time from sending to the last body byte, for the last attempt.
+    pub elapsed: Duration,
+    /// Number of 429/503 retries before this answer.
+    pub retries: u32,
+}
+
+impl Exchange {
+    /// First header with this (case-insensitive) name.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    /// The body as JSON, if it is JSON.
+    pub fn json(&self) -> Option<Value> {
+        serde_json::from_slice(&self.body).ok()
+    }
+    /// The body as text, shortened for messages.
+    pub fn body_excerpt(&self) -> String {
+        excerpt(&String::from_utf8_lossy(&self.body), 400)
+    }
+    /// A one-line summary: `HTTP 400 application/json {"code":...}`.
+    pub fn summary(&self) -> String {
+        let ct = self.header("content-type").unwrap_or("(no content type)");
+        let body = self.body_excerpt();
+        if body.is_empty() {
+            format!("HTTP {} {ct} (empty body)", self.status)
+        } else {
+            format!("HTTP {} {ct} {body}", self.status)
+        }
+    }
+}
+
+/// A request that got no HTTP answer.
+#[derive(Clone, Debug)]
+pub struct TransportError {
+    /// The request.
+    pub request: Request,
+    /// What went wrong (timeout, connection refused, ...).
+    pub message: String,
+    /// Whether it was a timeout.
+    pub timed_out: bool,
+}
+
+impl std::fmt::Display for TransportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} {}: {}", self.request.method, self.request.url, self.message)
+    }
+}
+
+/// Limits for [`HttpClient`].
+#[derive(Clone, Debug)]
+pub struct HttpLimits {
+    /// Timeout of one attempt, connect to last byte.
+    pub timeout: Duration,
+    /// Requests in flight at once.
+    pub concurrency: usize,
+    /// Retries of a 429 or 503.
+    pub max_retries: u32,
+    /// Longest wait before a retry, whatever `Retry-After` says.
+    pub retry_cap: Duration,
+}
+
+/// Bounded, retrying HTTP client.
+#[derive(Clone, Debug)]
+pub struct HttpClient {
+    client: reqwest::Client,
+    permits: Arc<Semaphore>,
+    limits: HttpLimits,
+}
+
+impl HttpClient {
+    /// A client with these limits.
+    pub fn new(limits: HttpLimits) -> Result<HttpClient, String> {
+        let client = crate::tls::client_builder()
+            .timeout(limits.timeout)
+            .connect_timeout(limits.timeout.min(Duration::from_secs(10)))
+            .user_agent(concat!("pingone-mfa-conformance/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
+        Ok(HttpClient {
+            client,
+            permits: Arc::new(Semaphore::new(limits.concurrency.max(1))),
+            limits,
+        })
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &HttpLimits {
+        &self.limits
+    }
+
+    /// Send, retrying 429 and 503 after `Retry-After`. `bearer` is the token for
+    /// [`Auth::SessionBearer`]; `basic` the client credentials for [`Auth::ClientBasic`].
+    pub async fn send(
+        &self,
+        request: Request,
+        bearer: Option<&Secret>,
+        basic: Option<(&str, &Secret)>,
+    ) -> Result<Exchange, TransportError> {
+        let mut retries = 0;
+        loop {
+            let exchange = self.attempt(&request, bearer, basic, retries).await?;
+            let retryable = exchange.status == 429 || exchange.status == 503;
+            if !retryable || retries >= self.limits.max_retries {
+                return Ok(exchange);
+            }
+            let wait = retry_delay(exchange.header("retry-after"), retries, self.limits.retry_cap);
+            tokio::time::sleep(wait).await;
+            retries += 1;
+        }
+    }
+
+    async fn attempt(
+        &self,
+        request: &Request,
+        bearer: Option<&Secret>,
+        basic: Option<(&str, &Secret)>,
+        retries: u32,
+    ) -> Result<Exchange, TransportError> {
+        let fail = |message: String, timed_out: bool| TransportError {
+            request: request.clone(),
+            message,
+            timed_out,
+        };
+        let method = reqwest::Method::from_bytes(request.method.as_bytes())
+            .map_err(|_| fail(format!("invalid method {}", request.method), false))?;
+        let mut builder = self.client.request(method, &request.url);
+        match &request.auth {
+            Auth::None => {}
+            Auth::SessionBearer => {
+                if let Some(token) = bearer {
+                    builder = builder.bearer_auth(token.expose());
+                }
+            }
+            Auth::Literal(v) => builder = builder.header("Authorization", v),
+            Auth::ClientBasic => {
+                if let Some((id, secret)) = basic {
+                    builder = builder.basic_auth(id, Some(secret.expose()));
+                }
+            }
+        }
+        for (k, v) in &request.headers {
+            builder = builder.header(k, v);
+        }
+        if let Some(body) = &request.body {
+            builder = builder.body(body.clone());
+        }
+        let _permit = self
+            .permits
+            .acquire()
+            .await
+            .map_err(|_| fail("client closed".into(), false))?;
+        let started = Instant::now();
+        let response = builder.send().await.map_err(|e| describe(&e, &fail))?;
+        let status = response.status().as_u16();
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .collect();
+        let body = response.bytes().await.map_err(|e| describe(&e, &fail))?.to_vec();
+        Ok(Exchange {
+            request: request.clone(),
+            status,
+            headers,
+            body,
+            elapsed: started.elapsed(),
+            retries,
+        })
+    }
+}
+
+fn describe(e: &reqwest::Error, fail: &impl Fn(String, bool) -> TransportError) -> TransportError {
+    // reqwest errors name the URL but never headers, so no secret can leak through them.
+    let mut message = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let _ = write!(message, ": {s}");
+        source = s.source();
+    }
+    fail(message, e.is_timeout())
+}
+
+/// Wait before retry number `attempt` (0-based): `Retry-After` as seconds or HTTP date, else
+/// exponential back-off from 250 ms; never more than `cap`.
+pub fn retry_delay(retry_after: Option<&str>, attempt: u32, cap: Duration) -> Duration {
+    let from_header = retry_after.and_then(|v| {
+        let v = v.trim();
+        v.parse::<u64>().ok().map(Duration::from_secs).or_else(|| {
+            httpdate::parse_http_date(v)
+                .ok()
+                .map(|when| when.duration_since(SystemTime::now()).unwrap_or_default())
+        })
+    });
+    let backoff = Duration::from_millis(250u64.saturating_mul(1u64 << attempt.min(10)));
+    from_header.unwrap_or(backoff).min(cap)
+}
+
+/// Quote for POSIX shells.
+pub fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+/// Quote bytes for bash: plain single quotes for printable UTF-8, `$'...'` escapes otherwise.
+fn shell_bytes(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(s) if !s.chars().any(|c| c.is_control() && c != '\n' && c != '\t') => shell_quote(s),
+        _ => {
+            let mut out = String::from("$'");
+            for &b in bytes {
+                match b {
+                    b'\\' => out.push_str("\\\\"),
+                    b'\'' => out.push_str("\\'"),
+                    0x20..=0x7e => out.push(b as char),
+                    _ => {
+                        let _ = write!(out, "\\x{b:02x}");
+                    }
+                }
+            }
+            out.push('\'');
+            out
+        }
+    }
+}
+
+/// At most `max` characters of `s`, with an ellipsis when cut.
+pub fn excerpt(s: &str, max: usize) -> String {
+    let mut out: String = s.chars().take(max).collect();
+    if s.chars().count() > max {
+        out.push('…');
+    }
+    out.replace('\n', " ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_seconds_date_and_cap() {
+        let cap = Duration::from_secs(30);
+        assert_eq!(retry_delay(Some("2"), 0, cap), Duration::from_secs(2));
+        assert_eq!(retry_delay(Some("120"), 0, cap), cap);
+        let soon = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(5));
+        let d = retry_delay(Some(&soon), 0, cap);
+        assert!(d <= Duration::from_secs(5) && d >= Duration::from_secs(3), "{d:?}");
+        let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(50));
+        assert_eq!(retry_delay(Some(&past), 0, cap), Duration::ZERO);
+        assert_eq!(retry_delay(None, 0, cap), Duration::from_millis(250));
+        assert_eq!(retry_delay(Some("soon"), 2, cap), Duration::from_millis(1000));
+    }
+
+    #[test]
+    fn curl_line_never_contains_credentials() {
+        let r = Request::new("PUT", "https://api.pingone.com/v1/environments/e/users/u/mfaEnabled")
+            .json(&serde_json::json!({"mfaEnabled": true}));
+        let line = r.curl();
+        assert_eq!(
+            line,
+            "curl -sS -i -X PUT 'https://api.pingone.com/v1/environments/e/users/u/mfaEnabled' \
+             -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \
+             --data-binary '{\"mfaEnabled\":true}'"
+        );
+        let basic = Request::new("GET", "http://x/").auth(Auth::ClientBasic).curl();
+        assert!(basic.contains("$PINGONE_CLIENT_ID:$PINGONE_CLIENT_SECRET"), "{basic}");
+    }
+
+    #[test]
+    fn curl_quotes_awkward_bodies() {
+        let r = Request::new("PUT", "http://x/").body(b"it's\x00\xff".to_vec());
+        assert!(r.curl().ends_with("--data-binary $'it\\'s\\x00\\xff'"), "{}", r.curl());
+        assert!(r.curl().contains("-H 'Content-Type:'"));
+    }
+}

@@ -1,0 +1,18 @@
+//! # pingone-mfa-conformance
+//!
+//! A contract and conformance suite for PingOne's *Update User MFA Enabled* API
+//! (`PUT {apiPath}/environments/{envID}/users/{userID}/mfaEnabled`) and the neighbouring
+//! operations its documentation names, together with a faithful, embeddable mock of that slice
+//! of PingOne.
+//!
+//! - [`mock`]: the mock server, [`mock::MockPingOne`].
+//! - [`config`]: configuration from the environment and `.env`.
+//! - [`schema`]: JSON Schemas of the documented models, derived from Ping's OpenAPI documents.
+//! - [`secret`]: a wrapper that keeps secrets out of output.
+
+pub mod config;
+pub mod http;
+pub mod mock;
+pub mod schema;
+pub mod secret;
+pub mod tls;
