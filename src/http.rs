@@ -89,7 +89,12 @@ impl Request {
         for (k, v) in &self.headers {
             let _ = write!(s, " -H {}", shell_quote(&format!("{k}: {v}")));
         }
-        if self.body.is_some() && !self.headers.iter().any(|(k, _)| k.eq_ignore_ascii_case("content-type")) {
+        if self.body.is_some()
+            && !self
+                .headers
+                .iter()
+                .any(|(k, _)| k.eq_ignore_ascii_case("content-type"))
+        {
             // curl would add its own form content type; say explicitly that there is none.
             s.push_str(" -H 'Content-Type:'");
         }
@@ -158,7 +163,11 @@ pub struct TransportError {
 
 impl std::fmt::Display for TransportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} {}: {}", self.request.method, self.request.url, self.message)
+        write!(
+            f,
+            "{} {}: {}",
+            self.request.method, self.request.url, self.message
+        )
     }
 }
 
@@ -189,7 +198,10 @@ impl HttpClient {
         let client = crate::tls::client_builder()
             .timeout(limits.timeout)
             .connect_timeout(limits.timeout.min(Duration::from_secs(10)))
-            .user_agent(concat!("pingone-mfa-conformance/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!(
+                "pingone-mfa-conformance/",
+                env!("CARGO_PKG_VERSION")
+            ))
             .build()
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         Ok(HttpClient {
@@ -219,7 +231,11 @@ impl HttpClient {
             if !retryable || retries >= self.limits.max_retries {
                 return Ok(exchange);
             }
-            let wait = retry_delay(exchange.header("retry-after"), retries, self.limits.retry_cap);
+            let wait = retry_delay(
+                exchange.header("retry-after"),
+                retries,
+                self.limits.retry_cap,
+            );
             tokio::time::sleep(wait).await;
             retries += 1;
         }
@@ -271,9 +287,18 @@ impl HttpClient {
         let headers = response
             .headers()
             .iter()
-            .map(|(k, v)| (k.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect();
-        let body = response.bytes().await.map_err(|e| describe(&e, &fail))?.to_vec();
+        let body = response
+            .bytes()
+            .await
+            .map_err(|e| describe(&e, &fail))?
+            .to_vec();
         Ok(Exchange {
             request: request.clone(),
             status,
@@ -358,17 +383,26 @@ mod tests {
         assert_eq!(retry_delay(Some("120"), 0, cap), cap);
         let soon = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(5));
         let d = retry_delay(Some(&soon), 0, cap);
-        assert!(d <= Duration::from_secs(5) && d >= Duration::from_secs(3), "{d:?}");
+        assert!(
+            d <= Duration::from_secs(5) && d >= Duration::from_secs(3),
+            "{d:?}"
+        );
         let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(50));
         assert_eq!(retry_delay(Some(&past), 0, cap), Duration::ZERO);
         assert_eq!(retry_delay(None, 0, cap), Duration::from_millis(250));
-        assert_eq!(retry_delay(Some("soon"), 2, cap), Duration::from_millis(1000));
+        assert_eq!(
+            retry_delay(Some("soon"), 2, cap),
+            Duration::from_millis(1000)
+        );
     }
 
     #[test]
     fn curl_line_never_contains_credentials() {
-        let r = Request::new("PUT", "https://api.pingone.com/v1/environments/e/users/u/mfaEnabled")
-            .json(&serde_json::json!({"mfaEnabled": true}));
+        let r = Request::new(
+            "PUT",
+            "https://api.pingone.com/v1/environments/e/users/u/mfaEnabled",
+        )
+        .json(&serde_json::json!({"mfaEnabled": true}));
         let line = r.curl();
         assert_eq!(
             line,
@@ -376,14 +410,23 @@ mod tests {
              -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' \
              --data-binary '{\"mfaEnabled\":true}'"
         );
-        let basic = Request::new("GET", "http://x/").auth(Auth::ClientBasic).curl();
-        assert!(basic.contains("$PINGONE_CLIENT_ID:$PINGONE_CLIENT_SECRET"), "{basic}");
+        let basic = Request::new("GET", "http://x/")
+            .auth(Auth::ClientBasic)
+            .curl();
+        assert!(
+            basic.contains("$PINGONE_CLIENT_ID:$PINGONE_CLIENT_SECRET"),
+            "{basic}"
+        );
     }
 
     #[test]
     fn curl_quotes_awkward_bodies() {
         let r = Request::new("PUT", "http://x/").body(b"it's\x00\xff".to_vec());
-        assert!(r.curl().ends_with("--data-binary $'it\\'s\\x00\\xff'"), "{}", r.curl());
+        assert!(
+            r.curl().ends_with("--data-binary $'it\\'s\\x00\\xff'"),
+            "{}",
+            r.curl()
+        );
         assert!(r.curl().contains("-H 'Content-Type:'"));
     }
 }

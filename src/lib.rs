@@ -15,4 +15,5 @@ pub mod http;
 pub mod mock;
 pub mod schema;
 pub mod secret;
+pub mod suite;
 pub mod tls;

@@ -170,7 +170,10 @@ fn print_banner(mock: &MockPingOne) {
     println!("pingone-mock listening on {}", mock.addr());
     println!("  API base URL      {}", mock.api_url());
     println!("  auth base URL     {}", mock.auth_url());
-    println!("  environment id    {env} ({})", o.environment_type.as_str());
+    println!(
+        "  environment id    {env} ({})",
+        o.environment_type.as_str()
+    );
     println!("  population id     {}", mock.population_id());
     println!("  client id         {}", mock.client_id());
     println!("  client secret     {}", mock.client_secret().expose());

@@ -6,6 +6,10 @@
 //! TODO-coverage: `X-HTTP-Method-Override` (§3, "PUT semantics") and the
 //! `X-Ping-External-*` headers (§7) are not modelled.
 
+// Handlers return `Result<Response, Response>`: the error path is a complete answer, built once
+// per request, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -112,7 +116,13 @@ impl State {
 
     /// Insert a user; with `unique`, only if no other user has its username (ignoring case),
     /// checked under the same lock as the insert.
-    fn insert_user(&self, attrs: Map<String, Value>, mfa: bool, lifecycle: Option<String>, unique: bool) -> Option<User> {
+    fn insert_user(
+        &self,
+        attrs: Map<String, Value>,
+        mfa: bool,
+        lifecycle: Option<String>,
+        unique: bool,
+    ) -> Option<User> {
         let now = rfc3339_now();
         let user = User {
             id: Uuid::new_v4(),
@@ -195,7 +205,13 @@ impl Ctx<'_> {
     }
 
     /// An error in the P1Error shape (§2.1): `{id, code, message, details}`.
-    fn error(&self, status: StatusCode, code: &str, message: &str, details: Vec<Value>) -> Response {
+    fn error(
+        &self,
+        status: StatusCode,
+        code: &str,
+        message: &str,
+        details: Vec<Value>,
+    ) -> Response {
         if self.has(Fault::PlainTextErrors) {
             return (
                 status,
@@ -269,7 +285,8 @@ impl Ctx<'_> {
             "The request could not be completed. The HTTP method is not supported for this resource.",
             vec![],
         );
-        r.headers_mut().insert(ALLOW, HeaderValue::from_static(allow));
+        r.headers_mut()
+            .insert(ALLOW, HeaderValue::from_static(allow));
         r
     }
 
@@ -371,7 +388,11 @@ impl Ctx<'_> {
             self.invalid(
                 "INVALID_REQUEST",
                 MSG_INVALID_REQUEST,
-                vec![detail("INVALID_PARAMETER", None, "The id is not a valid UUID.")],
+                vec![detail(
+                    "INVALID_PARAMETER",
+                    None,
+                    "The id is not a valid UUID.",
+                )],
             )
         } else {
             self.not_found()
@@ -418,7 +439,11 @@ impl Ctx<'_> {
 
     /// The request's media type must be one of `accepted`; parameters such as `charset` are
     /// allowed. A wrong one answers 415 `INVALID_REQUEST` (400 by alternative), §3.
-    fn media_type(&self, headers: &HeaderMap, accepted: &[&'static str]) -> Result<&'static str, Response> {
+    fn media_type(
+        &self,
+        headers: &HeaderMap,
+        accepted: &[&'static str],
+    ) -> Result<&'static str, Response> {
         let raw = headers
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
@@ -426,7 +451,7 @@ impl Ctx<'_> {
         let (essence, params) = raw.split_once(';').unwrap_or((raw, ""));
         let essence = essence.trim().to_ascii_lowercase();
         let found = accepted.iter().copied().find(|a| *a == essence);
-        let params_ok = !(self.has(Fault::RejectsCharsetParameter) && !params.trim().is_empty());
+        let params_ok = !self.has(Fault::RejectsCharsetParameter) || params.trim().is_empty();
         match found {
             Some(found) if params_ok => Ok(found),
             _ if self.has(Fault::AcceptsAnyContentType) => Ok(accepted[0]),
@@ -479,7 +504,11 @@ impl Ctx<'_> {
             _ => Err(self.invalid(
                 "INVALID_DATA",
                 MSG_INVALID_DATA,
-                vec![detail("INVALID_VALUE", None, "The request body must be a JSON object.")],
+                vec![detail(
+                    "INVALID_VALUE",
+                    None,
+                    "The request body must be a JSON object.",
+                )],
             )),
         }
     }
@@ -567,7 +596,10 @@ impl Ctx<'_> {
         body.insert("createdAt".into(), json!(u.created_at));
         body.insert("updatedAt".into(), json!(u.updated_at));
         body.insert("lifecycle".into(), json!({ "status": u.lifecycle_status }));
-        body.insert("account".into(), json!({"canAuthenticate": true, "status": "OK"}));
+        body.insert(
+            "account".into(),
+            json!({"canAuthenticate": true, "status": "OK"}),
+        );
         body.insert("identityProvider".into(), json!({ "type": "PING_ONE" }));
         body.insert("verifyStatus".into(), json!("NOT_INITIATED"));
         Value::Object(body)
@@ -612,8 +644,13 @@ impl Ctx<'_> {
     /// (RFC 6749 §5.2), not P1Error.
     async fn token(&self, parts: &Parts, body: Body, env: &str) -> Response {
         if parts.method != Method::POST {
-            let mut r = oauth_error(StatusCode::METHOD_NOT_ALLOWED, "invalid_request", "Use POST.");
-            r.headers_mut().insert(ALLOW, HeaderValue::from_static("POST"));
+            let mut r = oauth_error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "invalid_request",
+                "Use POST.",
+            );
+            r.headers_mut()
+                .insert(ALLOW, HeaderValue::from_static("POST"));
             return r;
         }
         let ct = parts
@@ -621,7 +658,13 @@ impl Ctx<'_> {
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
-        if !ct.split(';').next().unwrap_or("").trim().eq_ignore_ascii_case(FORM) {
+        if !ct
+            .split(';')
+            .next()
+            .unwrap_or("")
+            .trim()
+            .eq_ignore_ascii_case(FORM)
+        {
             return oauth_error(
                 StatusCode::BAD_REQUEST,
                 "invalid_request",
@@ -629,12 +672,20 @@ impl Ctx<'_> {
             );
         }
         let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
-            return oauth_error(StatusCode::PAYLOAD_TOO_LARGE, "invalid_request", "Body too large.");
+            return oauth_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "invalid_request",
+                "Body too large.",
+            );
         };
         let form = parse_form(&bytes);
         match form.get("grant_type").map(String::as_str) {
             None => {
-                return oauth_error(StatusCode::BAD_REQUEST, "invalid_request", "grant_type is required.");
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_request",
+                    "grant_type is required.",
+                );
             }
             Some("client_credentials") => {}
             Some(_) => {
@@ -645,10 +696,15 @@ impl Ctx<'_> {
                 );
             }
         }
-        let header = parts.headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
         let basic = header.and_then(|h| {
             let (scheme, rest) = h.trim().split_once(' ')?;
-            scheme.eq_ignore_ascii_case("basic").then(|| decode_basic(rest.trim()))
+            scheme
+                .eq_ignore_ascii_case("basic")
+                .then(|| decode_basic(rest.trim()))
         });
         let posted = match (form.get("client_id"), form.get("client_secret")) {
             (Some(id), Some(secret)) => Some((id.clone(), secret.clone())),
@@ -676,11 +732,17 @@ impl Ctx<'_> {
                 "invalid_client",
                 "Client authentication failed.",
             );
-            r.headers_mut()
-                .insert("www-authenticate", HeaderValue::from_static("Basic realm=\"PingOne\""));
+            r.headers_mut().insert(
+                "www-authenticate",
+                HeaderValue::from_static("Basic realm=\"PingOne\""),
+            );
             return r;
         }
-        let token = format!("mock-at.{}{}", Uuid::new_v4().simple(), Uuid::new_v4().simple());
+        let token = format!(
+            "mock-at.{}{}",
+            Uuid::new_v4().simple(),
+            Uuid::new_v4().simple()
+        );
         let lifetime = self.s.options.token_lifetime;
         {
             let mut tokens = lock(&self.s.tokens);
@@ -751,7 +813,13 @@ impl Ctx<'_> {
             None => 100,
             Some(l) => match l.parse::<usize>() {
                 Ok(n) if (1..=1000).contains(&n) => n,
-                _ => return Err(self.invalid_data("INVALID_VALUE", "limit", "limit must be 1 to 1000.")),
+                _ => {
+                    return Err(self.invalid_data(
+                        "INVALID_VALUE",
+                        "limit",
+                        "limit must be 1 to 1000.",
+                    ));
+                }
             },
         };
         let filter = match params.get("filter") {
@@ -778,7 +846,11 @@ impl Ctx<'_> {
             })
             .collect();
         matched.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
-        let page: Vec<Value> = matched.iter().take(limit).map(|u| self.user_body(u)).collect();
+        let page: Vec<Value> = matched
+            .iter()
+            .take(limit)
+            .map(|u| self.user_body(u))
+            .collect();
         let env = self.env_id();
         Ok(self.json(
             StatusCode::OK,
@@ -802,26 +874,47 @@ impl Ctx<'_> {
             None => None,
             Some(Value::Bool(b)) => Some(*b),
             Some(_) => {
-                return Err(self.invalid_data("INVALID_VALUE", "mfaEnabled", "mfaEnabled must be a Boolean."));
+                return Err(self.invalid_data(
+                    "INVALID_VALUE",
+                    "mfaEnabled",
+                    "mfaEnabled must be a Boolean.",
+                ));
             }
         };
         if let Some(pop) = obj.get("population") {
-            let id = pop.get("id").and_then(Value::as_str).and_then(|s| Uuid::parse_str(s).ok());
+            let id = pop
+                .get("id")
+                .and_then(Value::as_str)
+                .and_then(|s| Uuid::parse_str(s).ok());
             if id != Some(self.s.options.population_id) {
-                return Err(self.invalid_data("INVALID_VALUE", "population.id", "Unknown population."));
+                return Err(self.invalid_data(
+                    "INVALID_VALUE",
+                    "population.id",
+                    "Unknown population.",
+                ));
             }
         }
         if let Some(email) = obj.get("email")
             && !email.as_str().is_some_and(|e| e.contains('@'))
         {
-            return Err(self.invalid_data("INVALID_VALUE", "email", "email must be an email address."));
+            return Err(self.invalid_data(
+                "INVALID_VALUE",
+                "email",
+                "email must be an email address.",
+            ));
         }
         let lifecycle = if import {
             match obj.get("lifecycle").and_then(|l| l.get("status")) {
                 None => None,
-                Some(Value::String(s)) if s == "ACCOUNT_OK" || s == "VERIFICATION_REQUIRED" => Some(s.clone()),
+                Some(Value::String(s)) if s == "ACCOUNT_OK" || s == "VERIFICATION_REQUIRED" => {
+                    Some(s.clone())
+                }
                 Some(_) => {
-                    return Err(self.invalid_data("INVALID_VALUE", "lifecycle.status", "Unknown lifecycle status."));
+                    return Err(self.invalid_data(
+                        "INVALID_VALUE",
+                        "lifecycle.status",
+                        "Unknown lifecycle status.",
+                    ));
                 }
             }
         } else {
@@ -829,13 +922,14 @@ impl Ctx<'_> {
         };
         // §1.4: the request's value, else the environment's default.
         let default = self.s.options.alternatives.mfa_enabled_by_default;
-        let mfa = if self.has(Fault::CreateIgnoresMfa) || (import && self.has(Fault::ImportIgnoresMfa)) {
-            false
-        } else if self.has(Fault::CreateDefaultsMfaTrue) {
-            true
-        } else {
-            requested_mfa.unwrap_or(default)
-        };
+        let mfa =
+            if self.has(Fault::CreateIgnoresMfa) || (import && self.has(Fault::ImportIgnoresMfa)) {
+                false
+            } else if self.has(Fault::CreateDefaultsMfaTrue) {
+                true
+            } else {
+                requested_mfa.unwrap_or(default)
+            };
         let mut attrs = mutable_attrs(&obj);
         attrs.insert("username".into(), Value::String(username));
         let Some(user) = self.s.insert_user(attrs, mfa, lifecycle, true) else {
@@ -858,13 +952,27 @@ impl Ctx<'_> {
     }
 
     /// §5: username required, 1-128 characters, no control characters, unique ignoring case.
-    fn validate_username(&self, obj: &Map<String, Value>, except: Option<Uuid>) -> Result<String, Response> {
+    fn validate_username(
+        &self,
+        obj: &Map<String, Value>,
+        except: Option<Uuid>,
+    ) -> Result<String, Response> {
         let name = match obj.get("username") {
             None | Some(Value::Null) => {
-                return Err(self.invalid_data("REQUIRED_VALUE", "username", "username is required."));
+                return Err(self.invalid_data(
+                    "REQUIRED_VALUE",
+                    "username",
+                    "username is required.",
+                ));
             }
             Some(Value::String(s)) => s.clone(),
-            Some(_) => return Err(self.invalid_data("INVALID_VALUE", "username", "username must be a string.")),
+            Some(_) => {
+                return Err(self.invalid_data(
+                    "INVALID_VALUE",
+                    "username",
+                    "username must be a string.",
+                ));
+            }
         };
         let len = name.chars().count();
         if len == 0 || len > 128 || name.chars().any(char::is_control) {
@@ -927,7 +1035,10 @@ impl Ctx<'_> {
         };
         let new_mfa = match obj.get("mfaEnabled") {
             Some(Value::Bool(b)) if changes_mfa_fault => Some(*b),
-            Some(Value::Bool(b)) if *b != current.mfa_enabled && self.s.options.alternatives.reject_mfa_in_user_update => {
+            Some(Value::Bool(b))
+                if *b != current.mfa_enabled
+                    && self.s.options.alternatives.reject_mfa_in_user_update =>
+            {
                 return Err(self.error(
                     StatusCode::FORBIDDEN,
                     "ACCESS_FAILED",
@@ -941,7 +1052,11 @@ impl Ctx<'_> {
             }
             _ => None,
         };
-        let mut attrs = if replace { Map::new() } else { current.attrs.clone() };
+        let mut attrs = if replace {
+            Map::new()
+        } else {
+            current.attrs.clone()
+        };
         for (k, v) in mutable_attrs(&obj) {
             if v.is_null() {
                 attrs.remove(&k);
@@ -1002,7 +1117,9 @@ impl Ctx<'_> {
         });
         match stored {
             Some(v) => Ok(self.json(StatusCode::OK, &self.mfa_body(id, v))),
-            None if self.has(Fault::UnknownUserUpsert) => Ok(self.json(StatusCode::OK, &self.mfa_body(id, false))),
+            None if self.has(Fault::UnknownUserUpsert) => {
+                Ok(self.json(StatusCode::OK, &self.mfa_body(id, false)))
+            }
             None => Err(self.not_found()),
         }
     }
@@ -1093,17 +1210,23 @@ impl Ctx<'_> {
         let value = match obj.get("mfaEnabled") {
             None if self.has(Fault::MissingFieldDefaultsFalse) => return Ok(false),
             None => {
-                let r = self.invalid_data("REQUIRED_VALUE", "mfaEnabled", "mfaEnabled is required.");
+                let r =
+                    self.invalid_data("REQUIRED_VALUE", "mfaEnabled", "mfaEnabled is required.");
                 return Err((r, None));
             }
             Some(v) => v,
         };
         match value {
             Value::Bool(b) => return Ok(*b),
-            Value::String(s) if self.has(Fault::AcceptsStringBoolean) && (s == "true" || s == "false") => {
+            Value::String(s)
+                if self.has(Fault::AcceptsStringBoolean) && (s == "true" || s == "false") =>
+            {
                 return Ok(s == "true");
             }
-            Value::Number(n) if self.has(Fault::AcceptsNumberBoolean) && (n.as_u64() == Some(0) || n.as_u64() == Some(1)) => {
+            Value::Number(n)
+                if self.has(Fault::AcceptsNumberBoolean)
+                    && (n.as_u64() == Some(0) || n.as_u64() == Some(1)) =>
+            {
                 return Ok(n.as_u64() == Some(1));
             }
             Value::Null if self.has(Fault::AcceptsNullAsFalse) => return Ok(false),
@@ -1112,7 +1235,11 @@ impl Ctx<'_> {
         let r = if self.has(Fault::ServerErrorOnWrongType) {
             self.unexpected()
         } else {
-            self.invalid_data("INVALID_VALUE", "mfaEnabled", "mfaEnabled must be a Boolean.")
+            self.invalid_data(
+                "INVALID_VALUE",
+                "mfaEnabled",
+                "mfaEnabled must be a Boolean.",
+            )
         };
         Err((r, Some(coerce(value))))
     }
@@ -1133,9 +1260,24 @@ fn coerce(v: &Value) -> bool {
 /// (§5: `mfaEnabled`, `enabled` and `population` have their own endpoints).
 fn mutable_attrs(obj: &Map<String, Value>) -> Map<String, Value> {
     const RESERVED: &[&str] = &[
-        "_links", "_embedded", "id", "environment", "population", "createdAt", "updatedAt",
-        "mfaEnabled", "enabled", "lifecycle", "account", "identityProvider", "verifyStatus",
-        "memberOfGroupIDs", "memberOfGroupNames", "lastSignOn", "password", "username",
+        "_links",
+        "_embedded",
+        "id",
+        "environment",
+        "population",
+        "createdAt",
+        "updatedAt",
+        "mfaEnabled",
+        "enabled",
+        "lifecycle",
+        "account",
+        "identityProvider",
+        "verifyStatus",
+        "memberOfGroupIDs",
+        "memberOfGroupNames",
+        "lastSignOn",
+        "password",
+        "username",
     ];
     obj.iter()
         .filter(|(k, _)| !RESERVED.contains(&k.as_str()))
@@ -1266,7 +1408,9 @@ mod tests {
 
     #[test]
     fn filters_parse() {
-        assert!(matches!(parse_filter("username sw \"Conf\""), Some((FilterOp::Sw, v)) if v == "conf"));
+        assert!(
+            matches!(parse_filter("username sw \"Conf\""), Some((FilterOp::Sw, v)) if v == "conf")
+        );
         assert!(parse_filter("email sw \"x\"").is_none());
         assert!(parse_filter("username sw x").is_none());
     }

@@ -1,0 +1,378 @@
+//! A [`Session`] is one connection to a target: the HTTP client, the access token (fetched with
+//! client credentials and refreshed before it expires, or given ready), and the safety check
+//! that runs before the first write.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+use crate::config::{Config, ConfigError, Credentials, RunConfig, Target, TokenAuthMethod};
+use crate::http::{Auth, Exchange, HttpClient, HttpLimits, Request, TransportError, excerpt};
+use crate::mock::MockPingOne;
+use crate::secret::Secret;
+
+use super::deviations::{Deviation, KNOWN_DEVIATIONS};
+
+/// Prefix of every username the suite creates; the sweep deletes only these.
+pub const USER_PREFIX: &str = "conformance-";
+
+/// Consecutive timeouts after which the target is treated as hanging and every further request
+/// fails at once, so that a hanging target fails the run in bounded time.
+const HANG_THRESHOLD: u32 = 2;
+
+/// What kind of server a session talks to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub enum TargetKind {
+    /// The mock started in-process because nothing was configured.
+    EmbeddedMock,
+    /// A mock handed over in code (self-tests).
+    Mock,
+    /// A PingOne tenant, or any server configured through the variables.
+    Tenant,
+}
+
+/// Where and how to connect.
+#[derive(Clone, Debug)]
+pub struct TargetInfo {
+    /// Kind of target.
+    pub kind: TargetKind,
+    /// API base URL ending in `/v1`, no trailing slash.
+    pub api_url: String,
+    /// Auth base URL, no trailing slash.
+    pub auth_url: String,
+    /// Environment of the worker app (token URL); `None` with a ready token.
+    pub worker_environment_id: Option<String>,
+    /// Environment whose users are tested.
+    pub environment_id: String,
+    /// Credentials.
+    pub credentials: Credentials,
+    /// Population for created users.
+    pub population_id: Option<String>,
+    /// Existing user to test on as well.
+    pub test_user_id: Option<String>,
+}
+
+impl TargetInfo {
+    /// The target of a running mock, with its first seeded user as the existing test user.
+    pub fn from_mock(mock: &MockPingOne, kind: TargetKind) -> TargetInfo {
+        TargetInfo {
+            kind,
+            api_url: mock.api_url().to_string(),
+            auth_url: mock.auth_url().to_string(),
+            worker_environment_id: Some(mock.environment_id().to_string()),
+            environment_id: mock.environment_id().to_string(),
+            credentials: Credentials::Client {
+                client_id: mock.client_id().to_string(),
+                client_secret: mock.client_secret().clone(),
+                method: TokenAuthMethod::Basic,
+            },
+            population_id: None,
+            test_user_id: mock.seeded_users().first().map(ToString::to_string),
+        }
+    }
+}
+
+/// Why a session could not be opened: always one message.
+#[derive(Debug)]
+pub enum SessionError {
+    /// The configuration is incomplete or invalid.
+    Config(ConfigError),
+    /// No access token could be obtained.
+    Token(String),
+    /// The safety check refused to write to this environment.
+    Refused(String),
+    /// Anything else (mock start, HTTP client).
+    Other(String),
+}
+
+impl std::fmt::Display for SessionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SessionError::Config(e) => write!(f, "{e}"),
+            SessionError::Token(m) => write!(f, "cannot obtain an access token: {m}"),
+            SessionError::Refused(m) => write!(f, "refusing to run: {m}"),
+            SessionError::Other(m) => f.write_str(m),
+        }
+    }
+}
+
+impl std::error::Error for SessionError {}
+
+/// One connection to a target.
+#[derive(Debug)]
+pub struct Session {
+    /// Where the session points.
+    pub target: TargetInfo,
+    /// Run settings.
+    pub run: RunConfig,
+    /// `type` of the target environment as read before the first write.
+    pub environment_type: Option<String>,
+    /// Known deviations that apply to this target.
+    pub deviations: Vec<Deviation>,
+    /// Seed for the generated bodies of MFA-FUZZ-01; random when `None`.
+    pub fuzz_seed: Option<u64>,
+    http: HttpClient,
+    token: tokio::sync::Mutex<Option<(Secret, Instant)>>,
+    timeouts: AtomicU32,
+    _mock: Option<MockPingOne>,
+}
+
+impl Session {
+    /// Open a session from configuration: the embedded mock when nothing is configured, the
+    /// configured tenant otherwise.
+    pub async fn from_config(config: Config) -> Result<Session, SessionError> {
+        match config.target {
+            Target::EmbeddedMock => {
+                let mock = MockPingOne::builder()
+                    .seed_user(format!("{USER_PREFIX}existing-user"), false)
+                    .start()
+                    .await
+                    .map_err(|e| {
+                        SessionError::Other(format!("cannot start the bundled mock: {e}"))
+                    })?;
+                let target = TargetInfo::from_mock(&mock, TargetKind::EmbeddedMock);
+                Session::open(target, config.run, Some(mock)).await
+            }
+            Target::Tenant(t) => {
+                let target = TargetInfo {
+                    kind: TargetKind::Tenant,
+                    api_url: t.api_url,
+                    auth_url: t.auth_url,
+                    worker_environment_id: t.environment_id,
+                    environment_id: t.target_environment_id,
+                    credentials: t.credentials,
+                    population_id: t.population_id,
+                    test_user_id: t.test_user_id,
+                };
+                Session::open(target, config.run, None).await
+            }
+        }
+    }
+
+    /// Open a session on a mock the caller holds (self-tests).
+    pub async fn for_mock(mock: &MockPingOne, run: RunConfig) -> Result<Session, SessionError> {
+        Session::open(TargetInfo::from_mock(mock, TargetKind::Mock), run, None).await
+    }
+
+    /// Open a session: build the client, obtain a token, and read the target environment.
+    pub async fn open(
+        target: TargetInfo,
+        run: RunConfig,
+        mock: Option<MockPingOne>,
+    ) -> Result<Session, SessionError> {
+        let http = HttpClient::new(HttpLimits {
+            timeout: run.request_timeout,
+            concurrency: run.concurrency,
+            max_retries: run.max_retries,
+            retry_cap: run.retry_cap,
+        })
+        .map_err(SessionError::Other)?;
+        let deviations = match target.kind {
+            TargetKind::Tenant => KNOWN_DEVIATIONS.to_vec(),
+            _ => Vec::new(),
+        };
+        let mut session = Session {
+            target,
+            run,
+            environment_type: None,
+            deviations,
+            fuzz_seed: None,
+            http,
+            token: tokio::sync::Mutex::new(None),
+            timeouts: AtomicU32::new(0),
+            _mock: mock,
+        };
+        session.bearer().await.map_err(SessionError::Token)?;
+        session.environment_type = Some(session.check_environment().await?);
+        Ok(session)
+    }
+
+    /// Replace the known deviations (self-tests of the deviation list).
+    pub fn with_deviations(mut self, deviations: Vec<Deviation>) -> Session {
+        self.deviations = deviations;
+        self
+    }
+
+    /// Generate MFA-FUZZ-01's bodies from this seed, for reproducible runs.
+    pub fn with_fuzz_seed(mut self, seed: u64) -> Session {
+        self.fuzz_seed = Some(seed);
+        self
+    }
+
+    /// `{api}/environments/{envID}{path}`.
+    pub fn env_url(&self, path: &str) -> String {
+        format!(
+            "{}/environments/{}{path}",
+            self.target.api_url, self.target.environment_id
+        )
+    }
+
+    /// A live access token: the ready one, or a cached one with a minute left, or a new one.
+    pub async fn bearer(&self) -> Result<Secret, String> {
+        let (client_id, client_secret, method) = match &self.target.credentials {
+            Credentials::AccessToken(t) => return Ok(t.clone()),
+            Credentials::Client {
+                client_id,
+                client_secret,
+                method,
+            } => (client_id, client_secret, *method),
+        };
+        let mut cached = self.token.lock().await;
+        if let Some((token, expiry)) = cached.as_ref()
+            && *expiry > Instant::now() + Duration::from_secs(60)
+        {
+            return Ok(token.clone());
+        }
+        let env = self
+            .target
+            .worker_environment_id
+            .as_deref()
+            .ok_or("no worker environment id for the token URL")?;
+        let url = format!("{}/{env}/as/token", self.target.auth_url);
+        let mut body = String::from("grant_type=client_credentials");
+        let auth = match method {
+            TokenAuthMethod::Basic => Auth::ClientBasic,
+            TokenAuthMethod::Post => {
+                body.push_str(&format!(
+                    "&client_id={}&client_secret={}",
+                    form_encode(client_id),
+                    form_encode(client_secret.expose())
+                ));
+                Auth::None
+            }
+        };
+        let request = Request::new("POST", &url)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body.into_bytes())
+            .auth(auth);
+        let exchange = self
+            .http
+            .send(request, None, Some((client_id, client_secret)))
+            .await
+            .map_err(|e| format!("POST {url}: {}", e.message))?;
+        let json = exchange.json().unwrap_or(Value::Null);
+        let token = json.get("access_token").and_then(Value::as_str);
+        match token {
+            Some(t) if exchange.status == 200 && !t.is_empty() => {
+                let lifetime = json
+                    .get("expires_in")
+                    .and_then(Value::as_u64)
+                    .unwrap_or(3600);
+                let secret = Secret::new(t);
+                *cached = Some((
+                    secret.clone(),
+                    Instant::now() + Duration::from_secs(lifetime),
+                ));
+                Ok(secret)
+            }
+            _ => {
+                let error = json
+                    .get("error")
+                    .and_then(Value::as_str)
+                    .unwrap_or("no OAuth error");
+                let description = json
+                    .get("error_description")
+                    .and_then(Value::as_str)
+                    .map(|d| format!(" ({})", excerpt(d, 200)))
+                    .unwrap_or_default();
+                Err(format!(
+                    "POST {url} answered HTTP {} {error}{description}; check PINGONE_CLIENT_ID, \
+                     PINGONE_CLIENT_SECRET, PINGONE_ENVIRONMENT_ID, PINGONE_TOKEN_AUTH_METHOD and the region",
+                    exchange.status
+                ))
+            }
+        }
+    }
+
+    /// Send a request with the session's credentials. After [`HANG_THRESHOLD`] consecutive
+    /// timeouts every request fails at once.
+    pub async fn send(&self, request: Request) -> Result<Exchange, TransportError> {
+        if self.timeouts.load(Ordering::Relaxed) >= HANG_THRESHOLD {
+            return Err(TransportError {
+                request,
+                message: format!(
+                    "not sent: the target did not answer {HANG_THRESHOLD} earlier requests within {:?}",
+                    self.run.request_timeout
+                ),
+                timed_out: true,
+            });
+        }
+        let bearer = if request.auth == Auth::SessionBearer {
+            Some(self.bearer().await.map_err(|message| TransportError {
+                request: request.clone(),
+                message: format!("no access token: {message}"),
+                timed_out: false,
+            })?)
+        } else {
+            None
+        };
+        let basic = match &self.target.credentials {
+            Credentials::Client {
+                client_id,
+                client_secret,
+                ..
+            } => Some((client_id.as_str(), client_secret)),
+            Credentials::AccessToken(_) => None,
+        };
+        let result = self.http.send(request, bearer.as_ref(), basic).await;
+        match &result {
+            Err(e) if e.timed_out => {
+                self.timeouts.fetch_add(1, Ordering::Relaxed);
+            }
+            _ => self.timeouts.store(0, Ordering::Relaxed),
+        }
+        result
+    }
+
+    /// Read the target environment before any write; refuse PRODUCTION or an unreadable type
+    /// unless `PINGONE_ALLOW_PRODUCTION=true`.
+    async fn check_environment(&self) -> Result<String, SessionError> {
+        let env = &self.target.environment_id;
+        let allow = self.run.allow_production;
+        let hint = "set PINGONE_ALLOW_PRODUCTION=true only if writing test users there is intended";
+        let exchange = match self.send(Request::new("GET", self.env_url(""))).await {
+            Ok(e) => e,
+            Err(e) if allow => {
+                return Ok(format!("UNKNOWN (read failed: {})", e.message));
+            }
+            Err(e) => {
+                return Err(SessionError::Refused(format!(
+                    "cannot read environment {env} to check that it is not PRODUCTION ({}); {hint}",
+                    e.message
+                )));
+            }
+        };
+        let kind = exchange
+            .json()
+            .and_then(|j| j.get("type").and_then(Value::as_str).map(str::to_string));
+        match kind.as_deref() {
+            Some("PRODUCTION") if !allow => Err(SessionError::Refused(format!(
+                "environment {env} is a PRODUCTION environment and the suite creates, changes and \
+                 deletes users; {hint}"
+            ))),
+            Some(k) if exchange.status == 200 => Ok(k.to_string()),
+            _ if allow => Ok("UNKNOWN".to_string()),
+            _ => Err(SessionError::Refused(format!(
+                "cannot read the type of environment {env} (GET {} answered HTTP {}); the worker app \
+                 needs a role that can read the environment (see README); {hint}",
+                self.env_url(""),
+                exchange.status
+            ))),
+        }
+    }
+}
+
+/// `application/x-www-form-urlencoded` encoding of one value.
+fn form_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
