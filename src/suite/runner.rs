@@ -1451,9 +1451,11 @@ mod tests {
 
     #[test]
     fn redaction_uses_placeholders() {
-        let links = json!({"self": {"href": "https://api.pingone.eu/v1/environments/E/users/U/mfaEnabled"}});
+        let env = "abfba8f6-49eb-49f5-a5d9-80ad5c98f9f6";
+        let user = "05ad3cc6-8723-4f85-9711-05ad549717f6";
+        let links = json!({"self": {"href": format!("https://api.pingone.eu/v1/environments/{env}/users/{user}/mfaEnabled")}});
         assert_eq!(
-            redact(&links, "https://api.pingone.eu/v1", "E", "U"),
+            redact(&links, "https://api.pingone.eu/v1", env, user),
             json!({"self": {"href": "{{apiPath}}/environments/{{envID}}/users/{{userID}}/mfaEnabled"}})
         );
     }
