@@ -178,6 +178,10 @@ const TENANT_VARIABLES: &[&str] = &[
 /// The `.env` file read by [`Config::from_env`], relative to the current directory.
 pub const DOTENV_FILE: &str = ".env";
 
+/// Names another dotenv file to read instead of `.env`; a path that does not exist reads
+/// nothing (useful to run with the real environment only).
+pub const DOTENV_OVERRIDE: &str = "PINGONE_DOTENV";
+
 /// Defaults of [`RunConfig`].
 const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
 const DEFAULT_CONCURRENCY: usize = 4;
@@ -417,7 +421,13 @@ impl Config {
     ///
     /// Returns every problem found, including an unreadable or malformed `.env`.
     pub fn from_env() -> Result<Config, ConfigError> {
-        let (dotenv, mut problems) = read_dotenv(Path::new(DOTENV_FILE));
+        let path = std::env::var_os(DOTENV_OVERRIDE)
+            .filter(|p| !p.is_empty())
+            .map_or_else(
+                || std::path::PathBuf::from(DOTENV_FILE),
+                std::path::PathBuf::from,
+            );
+        let (dotenv, mut problems) = read_dotenv(&path);
         for (name, _) in VARIABLES {
             if let Err(std::env::VarError::NotUnicode(_)) = std::env::var(name) {
                 problems.push(format!("{name} is not valid UTF-8"));

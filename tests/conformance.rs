@@ -62,7 +62,10 @@ fn suite() -> &'static Suite {
     match &*SUITE {
         Ok(s) => s,
         Err(message) => {
-            // One message, then stop the whole run: no case runs, nothing is written.
+            // One message, then stop the whole run: no case runs, nothing is written. The first
+            // thread here keeps the lock until the process exits, so no other thread repeats it.
+            static STOPPING: Mutex<()> = Mutex::new(());
+            let _stopping = STOPPING.lock().unwrap_or_else(|e| e.into_inner());
             say(&format!("\nconformance: {message}\n"));
             std::process::exit(2);
         }
