@@ -97,7 +97,7 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ),
     (
         var::CLIENT_ID,
-        "Client ID of a worker app with the Identity Admin or Environment Admin role; needs PINGONE_CLIENT_SECRET and PINGONE_ENVIRONMENT_ID.",
+        "Client ID of a worker app (roles: Identity Data Admin, plus one that can read the environment such as Environment Admin); needs PINGONE_CLIENT_SECRET and PINGONE_ENVIRONMENT_ID.",
     ),
     (
         var::CLIENT_SECRET,
@@ -129,7 +129,7 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ),
     (
         var::TEST_USER_ID,
-        "UUID of an existing user to test against instead of creating a temporary one.",
+        "UUID of an existing user to toggle as well (MFA-EXISTING-01); its original mfaEnabled is restored.",
     ),
     (
         var::ALLOW_PRODUCTION,
@@ -157,7 +157,7 @@ pub const VARIABLES: &[(&str, &str)] = &[
     ),
     (
         var::FUZZ_CASES,
-        "Number of generated request bodies to try (default: the suite's own choice).",
+        "Number of generated invalid bodies MFA-FUZZ-01 sends (default 24 against a tenant, 256 against the mock).",
     ),
 ];
 
@@ -1438,5 +1438,38 @@ mod tests {
         let (map, problems) = read_dotenv(&dir.join("missing.env"));
         assert!(map.is_empty() && problems.is_empty());
         let _ = std::fs::remove_dir_all(&dir);
+    }
+}
+
+#[cfg(test)]
+mod env_example {
+    use super::VARIABLES;
+
+    /// `.env.example` lists every variable, empty, under its one-line meaning.
+    #[test]
+    fn env_example_lists_every_variable_with_its_meaning_and_no_value() {
+        let example = include_str!("../.env.example");
+        let lines: Vec<&str> = example.lines().collect();
+        for (name, meaning) in VARIABLES {
+            let at = lines
+                .iter()
+                .position(|l| *l == format!("{name}="))
+                .unwrap_or_else(|| panic!("{name}= missing from .env.example"));
+            assert!(
+                at > 0 && lines[at - 1] == format!("# {meaning}"),
+                "{name}: comment differs from VARIABLES"
+            );
+        }
+        for line in lines
+            .iter()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
+            let (name, value) = line.split_once('=').expect("NAME=");
+            assert!(value.is_empty(), "{name} has a value in .env.example");
+            assert!(
+                VARIABLES.iter().any(|(n, _)| *n == name),
+                "{name} is not a known variable"
+            );
+        }
     }
 }
