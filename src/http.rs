@@ -25,6 +25,9 @@ pub enum Auth {
     Literal(String),
     /// `Authorization: Basic` with the worker app's client id and secret.
     ClientBasic,
+    /// `client_id` and `client_secret` form fields appended to the body at send time
+    /// (`client_secret_post`), so that the recorded request never holds the secret.
+    ClientPost,
 }
 
 /// A request as the suite describes it.
@@ -85,6 +88,9 @@ impl Request {
                 let _ = write!(s, " -H {}", shell_quote(&format!("Authorization: {v}")));
             }
             Auth::ClientBasic => s.push_str(" -u \"$PINGONE_CLIENT_ID:$PINGONE_CLIENT_SECRET\""),
+            Auth::ClientPost => s.push_str(
+                " --data-urlencode \"client_id=$PINGONE_CLIENT_ID\" --data-urlencode \"client_secret=$PINGONE_CLIENT_SECRET\"",
+            ),
         }
         for (k, v) in &self.headers {
             let _ = write!(s, " -H {}", shell_quote(&format!("{k}: {v}")));
@@ -217,7 +223,8 @@ impl HttpClient {
     }
 
     /// Send, retrying 429 and 503 after `Retry-After`. `bearer` is the token for
-    /// [`Auth::SessionBearer`]; `basic` the client credentials for [`Auth::ClientBasic`].
+    /// [`Auth::SessionBearer`]; `basic` the client credentials for [`Auth::ClientBasic`] and
+    /// [`Auth::ClientPost`].
     pub async fn send(
         &self,
         request: Request,
@@ -269,12 +276,31 @@ impl HttpClient {
                     builder = builder.basic_auth(id, Some(secret.expose()));
                 }
             }
+            Auth::ClientPost => {}
         }
         for (k, v) in &request.headers {
             builder = builder.header(k, v);
         }
-        if let Some(body) = &request.body {
-            builder = builder.body(body.clone());
+        let mut body = request.body.clone();
+        if request.auth == Auth::ClientPost
+            && let Some((id, secret)) = basic
+        {
+            let mut form = body.unwrap_or_default();
+            if !form.is_empty() {
+                form.push(b'&');
+            }
+            form.extend_from_slice(
+                format!(
+                    "client_id={}&client_secret={}",
+                    form_encode(id),
+                    form_encode(secret.expose())
+                )
+                .as_bytes(),
+            );
+            body = Some(form);
+        }
+        if let Some(body) = body {
+            builder = builder.body(body);
         }
         let _permit = self
             .permits
@@ -334,6 +360,20 @@ pub fn retry_delay(retry_after: Option<&str>, attempt: u32, cap: Duration) -> Du
     });
     let backoff = Duration::from_millis(250u64.saturating_mul(1u64 << attempt.min(10)));
     from_header.unwrap_or(backoff).min(cap)
+}
+
+/// `application/x-www-form-urlencoded` encoding of one value.
+pub fn form_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(b as char)
+            }
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
 }
 
 /// Quote for POSIX shells.

@@ -158,6 +158,8 @@ fn conclude(result: &CaseResult) {
 #[case::user_06("MFA-USER-06")]
 #[case::existing_01("MFA-EXISTING-01")]
 #[case::fuzz_01("MFA-FUZZ-01")]
+#[case::token_01("MFA-TOKEN-01")]
+#[case::token_02("MFA-TOKEN-02")]
 fn conformance(#[case] id: &str) {
     conclude(&run(id));
 }

@@ -104,6 +104,12 @@ faults! {
     BasicAuthAccepted = "basic-auth-accepted",
     /// Answers a missing or invalid token with 403 instead of 401.
     AuthFailureAs403 = "auth-failure-as-403",
+    /// Issues a token to a known client id whatever secret comes with it.
+    TokenAcceptsAnySecret = "token-accepts-any-secret",
+    /// Leaves `expires_in` out of the token response.
+    TokenWithoutExpiry = "token-without-expiry",
+    /// Leaves the documented `Correlation-Id` header out of every answer.
+    NoCorrelationId = "no-correlation-id",
     // --- paths ------------------------------------------------------------------------------
     /// Finds a user by id whatever environment the path names.
     CrossEnvironmentAccess = "cross-environment-access",

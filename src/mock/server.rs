@@ -170,7 +170,9 @@ async fn handle(AxState(state): AxState<Arc<State>>, req: Request) -> Response {
         ctx.dispatch(parts, body).await
     };
     // §7: "Correlation-Id" is returned by every operation.
-    if let Ok(v) = HeaderValue::from_str(&Uuid::new_v4().to_string()) {
+    if !state.options.faults.contains(&Fault::NoCorrelationId)
+        && let Ok(v) = HeaderValue::from_str(&Uuid::new_v4().to_string())
+    {
         resp.headers_mut().insert("correlation-id", v);
     }
     resp
@@ -723,9 +725,10 @@ impl Ctx<'_> {
         };
         let env_ok = Uuid::parse_str(env).is_ok_and(|e| e == self.env_id());
         let authenticated = env_ok
-            && credentials
-                .as_ref()
-                .is_some_and(|(id, secret)| self.client_matches(id, secret));
+            && credentials.as_ref().is_some_and(|(id, secret)| {
+                self.client_matches(id, secret)
+                    || (self.has(Fault::TokenAcceptsAnySecret) && *id == self.s.options.client_id)
+            });
         if !authenticated {
             let mut r = oauth_error(
                 StatusCode::UNAUTHORIZED,
@@ -752,11 +755,16 @@ impl Ctx<'_> {
             }
             tokens.insert(token.clone(), Instant::now() + lifetime);
         }
-        let body = json!({
+        let mut body = json!({
             "access_token": token,
             "token_type": "Bearer",
             "expires_in": lifetime.as_secs(),
         });
+        if self.has(Fault::TokenWithoutExpiry)
+            && let Some(obj) = body.as_object_mut()
+        {
+            obj.remove("expires_in");
+        }
         (
             StatusCode::OK,
             [(CONTENT_TYPE, JSON), (CACHE_CONTROL, "no-store")],

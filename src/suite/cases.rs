@@ -54,6 +54,8 @@ pub enum Area {
     Existing,
     /// Generated invalid bodies.
     Fuzz,
+    /// The worker app's token endpoint.
+    Token,
 }
 
 impl Area {
@@ -71,6 +73,7 @@ impl Area {
             Area::Users => "User operations the docs name",
             Area::Existing => "Existing user",
             Area::Fuzz => "Generated invalid bodies",
+            Area::Token => "Token endpoint",
         }
     }
 }
@@ -93,6 +96,15 @@ pub enum BadAuth {
     Garbage,
     /// The Basic scheme with the worker's client id and secret.
     Basic,
+}
+
+/// Token endpoint probes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenProbe {
+    /// Client credentials as configured.
+    Issue,
+    /// The configured client id with a wrong secret.
+    WrongSecret,
 }
 
 /// What a case does; the runner interprets it.
@@ -148,8 +160,10 @@ pub enum Kind {
     },
     /// Toggle `PINGONE_TEST_USER_ID`'s value and restore it.
     ExistingUser,
-    /// Generated invalid bodies (run by the property-based test; this entry documents it).
+    /// Generated invalid bodies, shrunk on failure.
     Fuzz,
+    /// The token endpoint the suite authenticates with.
+    Token(TokenProbe),
 }
 
 /// One conformance case.
@@ -646,7 +660,32 @@ pub const CASES: &[Case] = &[
         requirement: "each answers 400 with a P1Error (never 2xx or 5xx) and leaves the value unchanged",
         kind: Kind::Fuzz,
     },
+    Case {
+        id: "MFA-TOKEN-01",
+        area: Area::Token,
+        tier: Tier::Must,
+        title: "a token for the worker app",
+        source: TOKEN_DOC,
+        stimulus: "POST .../as/token grant_type=client_credentials with the configured client authentication",
+        requirement: "200 JSON with a non-empty access_token, token_type Bearer and a positive expires_in",
+        kind: Kind::Token(TokenProbe::Issue),
+    },
+    Case {
+        id: "MFA-TOKEN-02",
+        area: Area::Token,
+        tier: Tier::Must,
+        title: "no token for a wrong secret",
+        source: "RFC 6749 §5.2 (invalid_client, 400 or 401); DOC token endpoint client authentication (facts §4)",
+        stimulus: "POST .../as/token with the configured client id and a wrong secret",
+        requirement: "400 or 401 without an access_token; SHOULD: OAuth error invalid_client",
+        kind: Kind::Token(TokenProbe::WrongSecret),
+    },
 ];
+
+/// Appended after the original table so that existing IDs keep their place.
+const TOKEN_DOC: &str = "DOC worker applications: POST {authPath}/{envID}/as/token with client_credentials \
+answers {\"access_token\", \"token_type\": \"Bearer\", \"expires_in\": 3600}; client_secret_basic and \
+client_secret_post (facts §4)";
 
 /// The case with this ID.
 pub fn by_id(id: &str) -> Option<&'static Case> {

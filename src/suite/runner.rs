@@ -17,11 +17,11 @@ use serde::Serialize;
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::config::Credentials;
+use crate::config::{Credentials, TokenAuthMethod};
 use crate::http::{Auth, Exchange, Request};
 use crate::schema::{self, Schema};
 
-use super::cases::{Area, BadAuth, Case, Kind, Tier, Via};
+use super::cases::{Area, BadAuth, Case, Kind, Tier, TokenProbe, Via};
 use super::session::{Session, TargetKind, USER_PREFIX};
 
 /// The documented top-level codes of a 400 (SPEC GOCLIENT `BadRequestError`, facts §2.1).
@@ -466,6 +466,15 @@ impl CaseCtx {
             "status",
             want.describe(),
             || ex.summary(),
+            Some(ex),
+        );
+        // DOC: Correlation-Id is "returned by every operation" (facts §7).
+        self.ensure(
+            ex.header("correlation-id").is_some(),
+            Tier::Should,
+            "the answer carries a Correlation-Id header",
+            "a Correlation-Id header",
+            || "no Correlation-Id header".to_string(),
             Some(ex),
         );
         let is_error = ex.status >= 400;
@@ -1046,6 +1055,130 @@ impl CaseCtx {
             }
             Kind::ExistingUser => self.existing_user().await?,
             Kind::Fuzz => self.fuzz().await?,
+            Kind::Token(probe) => self.token(probe).await?,
+        }
+        Ok(())
+    }
+
+    /// The token endpoint. The answer's body is never quoted in a finding: it may hold a token.
+    async fn token(&mut self, probe: TokenProbe) -> Step<()> {
+        let (client_id, method) = match &self.s.target.credentials {
+            Credentials::Client {
+                client_id, method, ..
+            } => (client_id.clone(), *method),
+            Credentials::AccessToken(_) => {
+                self.skipped =
+                    Some("a ready access token is configured, not client credentials".into());
+                return Ok(());
+            }
+        };
+        let Some(url) = self.s.token_url() else {
+            self.skipped = Some("no token URL".into());
+            return Ok(());
+        };
+        let mut req = Request::new("POST", url)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(b"grant_type=client_credentials".to_vec());
+        const WRONG: &str = "conformance-wrong-secret";
+        req = match (probe, method) {
+            (TokenProbe::Issue, TokenAuthMethod::Basic) => req.auth(Auth::ClientBasic),
+            (TokenProbe::Issue, TokenAuthMethod::Post) => req.auth(Auth::ClientPost),
+            (TokenProbe::WrongSecret, TokenAuthMethod::Basic) => {
+                let pair = format!("{}:{WRONG}", crate::http::form_encode(&client_id));
+                req.auth(Auth::Literal(format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(pair)
+                )))
+            }
+            (TokenProbe::WrongSecret, TokenAuthMethod::Post) => {
+                let body = format!(
+                    "grant_type=client_credentials&client_id={}&client_secret={WRONG}",
+                    crate::http::form_encode(&client_id)
+                );
+                req.body(body.into_bytes()).auth(Auth::None)
+            }
+        };
+        let ex = self.send(req).await?;
+        self.status = Some(ex.status);
+        let body = ex.json().unwrap_or(Value::Null);
+        let has_token = body
+            .get("access_token")
+            .and_then(Value::as_str)
+            .is_some_and(|t| !t.is_empty());
+        let shape = |b: &Value| {
+            let kind = |k: &str| match b.get(k) {
+                None => "absent",
+                Some(Value::String(_)) => "a string",
+                Some(Value::Number(_)) => "a number",
+                Some(_) => "another JSON value",
+            };
+            format!(
+                "HTTP {}; access_token {}, token_type {}, expires_in {}",
+                ex.status,
+                kind("access_token"),
+                kind("token_type"),
+                kind("expires_in")
+            )
+        };
+        match probe {
+            TokenProbe::Issue => {
+                let ct = ex.header("content-type").unwrap_or("");
+                self.ensure(
+                    ex.status == 200,
+                    Tier::Must,
+                    "status",
+                    "HTTP 200",
+                    || shape(&body),
+                    Some(&ex),
+                );
+                self.ensure(
+                    is_json_media_type(ct),
+                    Tier::Must,
+                    "Content-Type is JSON",
+                    "application/json",
+                    || format!("Content-Type: {ct}"),
+                    Some(&ex),
+                );
+                let bearer = body
+                    .get("token_type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| t.eq_ignore_ascii_case("bearer"));
+                let expires = body
+                    .get("expires_in")
+                    .and_then(Value::as_u64)
+                    .is_some_and(|n| n > 0);
+                self.ensure(
+                    has_token && bearer && expires,
+                    Tier::Must,
+                    "the token response",
+                    "access_token a non-empty string, token_type Bearer, expires_in a positive integer",
+                    || shape(&body),
+                    Some(&ex),
+                );
+            }
+            TokenProbe::WrongSecret => {
+                self.ensure(
+                    (ex.status == 400 || ex.status == 401) && !has_token,
+                    Tier::Must,
+                    "a wrong secret gets no token",
+                    "HTTP 400 or 401 without an access_token",
+                    || shape(&body),
+                    Some(&ex),
+                );
+                let error = body
+                    .get("error")
+                    .and_then(Value::as_str)
+                    .unwrap_or("(none)");
+                self.code = Some(error.to_string());
+                self.ensure(
+                    error == "invalid_client",
+                    Tier::Should,
+                    "the OAuth error",
+                    "error invalid_client",
+                    || format!("error {error}"),
+                    Some(&ex),
+                );
+            }
         }
         Ok(())
     }

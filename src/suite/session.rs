@@ -200,6 +200,14 @@ impl Session {
         self
     }
 
+    /// The token endpoint, `{auth}/{workerEnvID}/as/token`, when the session has one.
+    pub fn token_url(&self) -> Option<String> {
+        self.target
+            .worker_environment_id
+            .as_ref()
+            .map(|env| format!("{}/{env}/as/token", self.target.auth_url))
+    }
+
     /// `{api}/environments/{envID}{path}`.
     pub fn env_url(&self, path: &str) -> String {
         format!(
@@ -224,27 +232,16 @@ impl Session {
         {
             return Ok(token.clone());
         }
-        let env = self
-            .target
-            .worker_environment_id
-            .as_deref()
+        let url = self
+            .token_url()
             .ok_or("no worker environment id for the token URL")?;
-        let url = format!("{}/{env}/as/token", self.target.auth_url);
-        let mut body = String::from("grant_type=client_credentials");
         let auth = match method {
             TokenAuthMethod::Basic => Auth::ClientBasic,
-            TokenAuthMethod::Post => {
-                body.push_str(&format!(
-                    "&client_id={}&client_secret={}",
-                    form_encode(client_id),
-                    form_encode(client_secret.expose())
-                ));
-                Auth::None
-            }
+            TokenAuthMethod::Post => Auth::ClientPost,
         };
         let request = Request::new("POST", &url)
             .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(body.into_bytes())
+            .body(b"grant_type=client_credentials".to_vec())
             .auth(auth);
         let exchange = self
             .http
@@ -361,18 +358,4 @@ impl Session {
             ))),
         }
     }
-}
-
-/// `application/x-www-form-urlencoded` encoding of one value.
-fn form_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
