@@ -7,6 +7,7 @@
 
 use std::fmt::Write as _;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
@@ -190,12 +191,17 @@ pub struct HttpLimits {
     pub retry_cap: Duration,
 }
 
+/// Consecutive timeouts after which the target is treated as hanging: every further request
+/// fails at once, so that a hanging target fails the run in bounded time.
+pub const HANG_THRESHOLD: u32 = 2;
+
 /// Bounded, retrying HTTP client.
 #[derive(Clone, Debug)]
 pub struct HttpClient {
     client: reqwest::Client,
     permits: Arc<Semaphore>,
     limits: HttpLimits,
+    timeouts: Arc<AtomicU32>,
 }
 
 impl HttpClient {
@@ -214,6 +220,7 @@ impl HttpClient {
             client,
             permits: Arc::new(Semaphore::new(limits.concurrency.max(1))),
             limits,
+            timeouts: Arc::new(AtomicU32::new(0)),
         })
     }
 
@@ -307,8 +314,38 @@ impl HttpClient {
             .acquire()
             .await
             .map_err(|_| fail("client closed".into(), false))?;
+        // Checked after the permit: requests queued behind a hanging one fail at once too.
+        if self.timeouts.load(Ordering::Relaxed) >= HANG_THRESHOLD {
+            return Err(fail(
+                format!(
+                    "not sent: the target did not answer {HANG_THRESHOLD} earlier requests within {:?}",
+                    self.limits.timeout
+                ),
+                true,
+            ));
+        }
         let started = Instant::now();
-        let response = builder.send().await.map_err(|e| describe(&e, &fail))?;
+        let result = self
+            .exchange(builder, request, &fail, started, retries)
+            .await;
+        match &result {
+            Err(e) if e.timed_out => {
+                self.timeouts.fetch_add(1, Ordering::Relaxed);
+            }
+            _ => self.timeouts.store(0, Ordering::Relaxed),
+        }
+        result
+    }
+
+    async fn exchange(
+        &self,
+        builder: reqwest::RequestBuilder,
+        request: &Request,
+        fail: &impl Fn(String, bool) -> TransportError,
+        started: Instant,
+        retries: u32,
+    ) -> Result<Exchange, TransportError> {
+        let response = builder.send().await.map_err(|e| describe(&e, fail))?;
         let status = response.status().as_u16();
         let headers = response
             .headers()
@@ -323,7 +360,7 @@ impl HttpClient {
         let body = response
             .bytes()
             .await
-            .map_err(|e| describe(&e, &fail))?
+            .map_err(|e| describe(&e, fail))?
             .to_vec();
         Ok(Exchange {
             request: request.clone(),

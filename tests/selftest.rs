@@ -533,3 +533,76 @@ fn a_half_set_configuration_fails_once_with_one_message() {
     assert!(stderr.contains("PINGONE_CLIENT_SECRET"), "{stderr}");
     assert!(!stderr.contains("panicked"), "no panics:\n{stderr}");
 }
+
+/// Every request has a timeout, and after two timeouts in a row the remaining requests fail at
+/// once: a hanging API fails the run in bounded time instead of hanging it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hanging_target_fails_the_run_in_bounded_time() {
+    // Accepts connections and never answers.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let hanging = format!("http://{}/v1", listener.local_addr().expect("addr"));
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().take(256) {
+            held.push(stream);
+        }
+    });
+    let mock = mock(Alternatives::default(), &[]).await;
+    let mut target = pingone_mfa_conformance::suite::TargetInfo::from_mock(
+        &mock,
+        pingone_mfa_conformance::suite::TargetKind::Mock,
+    );
+    target.api_url = hanging;
+    let run = RunConfig {
+        request_timeout: Duration::from_millis(500),
+        // One request at a time: without the hang latch, 50 cases would take 25 s.
+        concurrency: 1,
+        allow_production: true,
+        ..run_config()
+    };
+    let started = std::time::Instant::now();
+    let session = Session::open(target, run, None)
+        .await
+        .expect("token from the mock");
+    let results = run_cases(Arc::new(session), &all_cases()).await;
+    let elapsed = started.elapsed();
+    assert!(elapsed < Duration::from_secs(8), "took {elapsed:?}");
+    let not_failed: Vec<&str> = results
+        .iter()
+        .filter(|r| r.outcome != Outcome::Fail && !r.id.starts_with("MFA-TOKEN"))
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(
+        not_failed.is_empty(),
+        "cases that did not fail: {not_failed:?}"
+    );
+    let report = results[0].render();
+    assert!(report.contains("the target answers"), "{report}");
+}
+
+/// Under a rate limit the suite waits for `Retry-After` and still passes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_suite_paces_itself_under_a_rate_limit() {
+    let mock = MockPingOne::builder()
+        .rate_limit(25)
+        .seed_user("conformance-existing-user", false)
+        .start()
+        .await
+        .expect("mock");
+    let session = Session::for_mock(
+        &mock,
+        RunConfig {
+            concurrency: 8,
+            ..run_config()
+        },
+    )
+    .await
+    .expect("session");
+    let picked: Vec<&'static Case> = CASES
+        .iter()
+        .filter(|c| c.id.starts_with("MFA-BODY") || c.id.starts_with("MFA-INVALID-0"))
+        .collect();
+    let results = run_cases(Arc::new(session), &picked).await;
+    let problems: Vec<String> = not_clean(&results);
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -2,7 +2,6 @@
 //! client credentials and refreshed before it expires, or given ready), and the safety check
 //! that runs before the first write.
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
@@ -16,10 +15,6 @@ use super::deviations::{Deviation, KNOWN_DEVIATIONS};
 
 /// Prefix of every username the suite creates; the sweep deletes only these.
 pub const USER_PREFIX: &str = "conformance-";
-
-/// Consecutive timeouts after which the target is treated as hanging and every further request
-/// fails at once, so that a hanging target fails the run in bounded time.
-const HANG_THRESHOLD: u32 = 2;
 
 /// What kind of server a session talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
@@ -114,7 +109,6 @@ pub struct Session {
     pub fuzz_seed: Option<u64>,
     http: HttpClient,
     token: tokio::sync::Mutex<Option<(Secret, Instant)>>,
-    timeouts: AtomicU32,
     _mock: Option<MockPingOne>,
 }
 
@@ -180,7 +174,6 @@ impl Session {
             fuzz_seed: None,
             http,
             token: tokio::sync::Mutex::new(None),
-            timeouts: AtomicU32::new(0),
             _mock: mock,
         };
         session.bearer().await.map_err(SessionError::Token)?;
@@ -282,19 +275,9 @@ impl Session {
         }
     }
 
-    /// Send a request with the session's credentials. After [`HANG_THRESHOLD`] consecutive
-    /// timeouts every request fails at once.
+    /// Send a request with the session's credentials. After
+    /// [`crate::http::HANG_THRESHOLD`] consecutive timeouts every request fails at once.
     pub async fn send(&self, request: Request) -> Result<Exchange, TransportError> {
-        if self.timeouts.load(Ordering::Relaxed) >= HANG_THRESHOLD {
-            return Err(TransportError {
-                request,
-                message: format!(
-                    "not sent: the target did not answer {HANG_THRESHOLD} earlier requests within {:?}",
-                    self.run.request_timeout
-                ),
-                timed_out: true,
-            });
-        }
         let bearer = if request.auth == Auth::SessionBearer {
             Some(self.bearer().await.map_err(|message| TransportError {
                 request: request.clone(),
@@ -312,14 +295,7 @@ impl Session {
             } => Some((client_id.as_str(), client_secret)),
             Credentials::AccessToken(_) => None,
         };
-        let result = self.http.send(request, bearer.as_ref(), basic).await;
-        match &result {
-            Err(e) if e.timed_out => {
-                self.timeouts.fetch_add(1, Ordering::Relaxed);
-            }
-            _ => self.timeouts.store(0, Ordering::Relaxed),
-        }
-        result
+        self.http.send(request, bearer.as_ref(), basic).await
     }
 
     /// Read the target environment before any write; refuse PRODUCTION or an unreadable type
