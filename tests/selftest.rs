@@ -361,25 +361,16 @@ fn spawn_mock(flags: &[&str]) -> MockProcess {
         (String::new(), String::new(), String::new(), String::new());
     for line in lines.by_ref() {
         let line = line.expect("line");
-        let value = |l: &str| l.split_whitespace().nth(3).unwrap_or_default().to_string();
-        if line.trim_start().starts_with("API base URL") {
-            api = value(&line);
-        } else if line.trim_start().starts_with("auth base URL") {
-            auth = value(&line);
-        } else if line.trim_start().starts_with("environment id") {
-            env = line
-                .split_whitespace()
-                .nth(2)
-                .unwrap_or_default()
-                .to_string();
-        } else if line.trim_start().starts_with("seeded user") {
-            user = line
-                .split_whitespace()
-                .nth(2)
-                .unwrap_or_default()
-                .to_string();
-        } else if line.starts_with("Press Ctrl-C") {
-            break;
+        // Banner lines: "  API base URL      http://...", "  environment id    <uuid> (SANDBOX)".
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let word = |i: usize| words.get(i).copied().unwrap_or_default().to_string();
+        match words.as_slice() {
+            ["API", "base", "URL", ..] => api = word(3),
+            ["auth", "base", "URL", ..] => auth = word(3),
+            ["environment", "id", ..] => env = word(2),
+            ["seeded", "user", ..] => user = word(2),
+            ["Press", "Ctrl-C", ..] => break,
+            _ => {}
         }
     }
     std::thread::spawn(move || for _ in lines {});
