@@ -13,6 +13,7 @@
 pub mod config;
 pub mod http;
 pub mod mock;
+pub mod results;
 pub mod schema;
 pub mod secret;
 pub mod suite;

@@ -95,6 +95,7 @@ fn conclude(result: &CaseResult) {
         Outcome::Warn if !strict => say(&format!("warning: {}", result.render())),
         _ => say(&result.render()),
     }
+    pingone_mfa_conformance::results::record(result, &suite().session);
     if result.fails_run(strict) {
         panic!("\n{}", result.render());
     }
