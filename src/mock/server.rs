@@ -28,6 +28,8 @@ use super::{Fault, MockOptions};
 
 /// Request bodies above this size answer 413.
 pub(crate) const BODY_LIMIT: usize = 64 * 1024;
+/// Request bodies are read up to this size before any check (see [`handle`]).
+const DRAIN_LIMIT: usize = 1024 * 1024;
 /// Tokens kept before expired ones are pruned.
 const TOKEN_PRUNE_THRESHOLD: usize = 10_000;
 
@@ -160,13 +162,21 @@ pub(crate) fn router(state: Arc<State>) -> Router {
 
 async fn handle(AxState(state): AxState<Arc<State>>, req: Request) -> Response {
     let ctx = Ctx { s: &state };
+    // Read the body before answering, even when the answer does not need it (401, 404, 405,
+    // 415, 429...): answering and closing while the client is still sending makes the kernel
+    // reset the connection, and the client loses the answer. A body over DRAIN_LIMIT is
+    // replaced by one still over BODY_LIMIT, so the handlers answer 413 in their usual turn.
+    let (parts, body) = req.into_parts();
+    let body = match axum::body::to_bytes(body, DRAIN_LIMIT).await {
+        Ok(bytes) => Body::from(bytes),
+        Err(_) => Body::from(vec![0u8; BODY_LIMIT + 1]),
+    };
     let mut resp = if let Some(limited) = ctx.rate_limited() {
         limited
     } else {
         if let Some(delay) = state.options.latency {
             tokio::time::sleep(delay).await;
         }
-        let (parts, body) = req.into_parts();
         ctx.dispatch(parts, body).await
     };
     // §7: "Correlation-Id" is returned by every operation.
@@ -1077,6 +1087,20 @@ impl Ctx<'_> {
         }
         let updated = {
             let mut users = lock(&self.s.users);
+            // Uniqueness again under the same lock as the write: a concurrent create or rename
+            // may have taken the name since it was validated.
+            let name = attrs
+                .get("username")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_lowercase();
+            if users
+                .values()
+                .any(|u| u.id != id && u.username().to_lowercase() == name)
+            {
+                drop(users);
+                return Err(self.uniqueness());
+            }
             let Some(user) = users.get_mut(&id) else {
                 drop(users);
                 return Err(self.not_found());
@@ -1343,6 +1367,9 @@ fn percent_decode(s: &str) -> Option<String> {
     while i < bytes.len() {
         if bytes[i] == b'%' {
             let hex = s.get(i + 1..i + 3)?;
+            if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return None;
+            }
             out.push(u8::from_str_radix(hex, 16).ok()?);
             i += 3;
         } else {
@@ -1412,6 +1439,13 @@ mod tests {
         let enc = base64::engine::general_purpose::STANDARD.encode("a%3Ab:s%20t");
         assert_eq!(decode_basic(&enc), Some(("a:b".into(), "s t".into())));
         assert_eq!(decode_basic("!!!"), None);
+    }
+
+    #[test]
+    fn percent_escapes_need_two_hex_digits() {
+        assert_eq!(percent_decode("a%20b").as_deref(), Some("a b"));
+        assert_eq!(percent_decode("%+1"), None);
+        assert_eq!(percent_decode("%4"), None);
     }
 
     #[test]
