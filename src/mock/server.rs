@@ -11,7 +11,9 @@
 #![allow(clippy::result_large_err)]
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::fmt::Write as _;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock, Mutex, MutexGuard};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::Router;
@@ -82,6 +84,8 @@ pub(crate) struct State {
     pub(crate) options: MockOptions,
     /// Externally visible API base, ending in `/v1`.
     api_base: String,
+    /// `{api_base}/environments/{envID}/users/`, JSON-escaped, for the UserMFAEnabled fast path.
+    users_href_json: String,
     tokens: Mutex<HashMap<String, Instant>>,
     users: Mutex<HashMap<Uuid, User>>,
     rate: Mutex<(Instant, u32)>,
@@ -95,8 +99,11 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 
 impl State {
     pub(crate) fn new(options: MockOptions, api_base: String) -> State {
+        let prefix = format!("{api_base}/environments/{}/users/", options.environment_id);
+        let quoted = serde_json::to_string(&prefix).unwrap_or_default();
         State {
             options,
+            users_href_json: quoted.trim_matches('"').to_string(),
             api_base,
             tokens: Mutex::new(HashMap::new()),
             users: Mutex::new(HashMap::new()),
@@ -180,12 +187,25 @@ async fn handle(AxState(state): AxState<Arc<State>>, req: Request) -> Response {
         ctx.dispatch(parts, body).await
     };
     // §7: "Correlation-Id" is returned by every operation.
-    if !state.options.faults.contains(&Fault::NoCorrelationId)
-        && let Ok(v) = HeaderValue::from_str(&Uuid::new_v4().to_string())
-    {
-        resp.headers_mut().insert("correlation-id", v);
+    if !state.options.faults.contains(&Fault::NoCorrelationId) {
+        resp.headers_mut()
+            .insert("correlation-id", correlation_id());
     }
     resp
+}
+
+/// A fresh v4-shaped UUID for `Correlation-Id` without a `getrandom` system call per request:
+/// one random base per process, then a counter in its low 62 bits (the version and variant
+/// bits stay as they are), formatted on the stack.
+fn correlation_id() -> HeaderValue {
+    static BASE: LazyLock<u128> = LazyLock::new(|| Uuid::new_v4().as_u128());
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let n = u128::from(NEXT.fetch_add(1, Ordering::Relaxed)) & ((1 << 62) - 1);
+    let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
+    let text = Uuid::from_u128(*BASE ^ n)
+        .hyphenated()
+        .encode_lower(&mut buf);
+    HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static("0"))
 }
 
 /// One request's view of the state.
@@ -551,6 +571,22 @@ impl Ctx<'_> {
 
     fn user_path(&self, user: Uuid) -> String {
         format!("/environments/{}/users/{user}", self.env_for_links())
+    }
+
+    /// A UserMFAEnabled answer. Without faults the body is written straight into one string,
+    /// byte for byte what `self.json(status, &self.mfa_body(..))` gives (serde_json sorts keys),
+    /// without building a `Value` tree; with any fault on, it takes that general path.
+    fn mfa_response(&self, status: StatusCode, user: Uuid, value: bool) -> Response {
+        if !self.s.options.faults.is_empty() {
+            return self.json(status, &self.mfa_body(user, value));
+        }
+        let prefix = &self.s.users_href_json;
+        let mut body = String::with_capacity(2 * prefix.len() + 128);
+        let _ = write!(
+            body,
+            r#"{{"_links":{{"self":{{"href":"{prefix}{user}/mfaEnabled"}},"user":{{"href":"{prefix}{user}"}}}},"mfaEnabled":{value}}}"#
+        );
+        (status, [(CONTENT_TYPE, JSON)], body).into_response()
     }
 
     /// The UserMFAEnabled resource as documented (§1.3): `_links.self`, `_links.user`,
@@ -1148,7 +1184,7 @@ impl Ctx<'_> {
             }
         });
         match stored {
-            Some(v) => Ok(self.json(StatusCode::OK, &self.mfa_body(id, v))),
+            Some(v) => Ok(self.mfa_response(StatusCode::OK, id, v)),
             None if self.has(Fault::UnknownUserUpsert) => {
                 Ok(self.json(StatusCode::OK, &self.mfa_body(id, false)))
             }
@@ -1217,7 +1253,7 @@ impl Ctx<'_> {
         } else {
             value
         };
-        Ok(self.json(status, &self.mfa_body(id, shown)))
+        Ok(self.mfa_response(status, id, shown))
     }
 
     fn stored_or_false(&self, id: Uuid) -> bool {
@@ -1446,6 +1482,41 @@ mod tests {
         assert_eq!(percent_decode("a%20b").as_deref(), Some("a b"));
         assert_eq!(percent_decode("%+1"), None);
         assert_eq!(percent_decode("%4"), None);
+    }
+
+    #[test]
+    fn mfa_fast_path_matches_the_value_path() {
+        let body = |r: Response| {
+            tokio::runtime::Builder::new_current_thread()
+                .build()
+                .expect("runtime")
+                .block_on(axum::body::to_bytes(r.into_body(), usize::MAX))
+                .expect("body")
+        };
+        for base in ["http://127.0.0.1:8080/v1", "https://h.example/a\"b\\c/v1"] {
+            let state = State::new(MockOptions::default(), base.to_string());
+            let ctx = Ctx { s: &state };
+            let user = Uuid::new_v4();
+            for value in [true, false] {
+                let fast = ctx.mfa_response(StatusCode::OK, user, value);
+                assert_eq!(fast.headers()[CONTENT_TYPE], JSON);
+                let slow = ctx.json(StatusCode::OK, &ctx.mfa_body(user, value));
+                assert_eq!(body(fast), body(slow), "{base} {value}");
+            }
+        }
+    }
+
+    #[test]
+    fn correlation_ids_are_distinct_v4_uuids() {
+        let ids: Vec<Uuid> = (0..1000)
+            .map(|_| Uuid::parse_str(correlation_id().to_str().expect("ascii")).expect("uuid"))
+            .collect();
+        let distinct: std::collections::HashSet<_> = ids.iter().collect();
+        assert_eq!(distinct.len(), ids.len());
+        for id in ids {
+            assert_eq!(id.get_version_num(), 4, "{id}");
+            assert_eq!(id.get_variant(), uuid::Variant::RFC4122, "{id}");
+        }
     }
 
     #[test]
