@@ -11,7 +11,7 @@
 //!   regenerates it and fails when the committed copy is stale (`UPDATE_KILLS=1` rewrites it).
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write as _};
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
@@ -203,7 +203,12 @@ async fn every_fault_is_killed_and_every_requirement_kills_a_fault() {
         .map(|(f, _)| f.name())
         .collect();
     let killed = kills.len() - survivors.len();
-    println!("mutation score: {killed}/{} faults killed", kills.len());
+    // Past the test harness's output capture, so that every run shows it.
+    let _ = writeln!(
+        std::io::stderr(),
+        "mutation score: {killed}/{} faults killed",
+        kills.len()
+    );
     let unkilling: Vec<&str> = CASES
         .iter()
         .filter(|c| {
