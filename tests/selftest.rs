@@ -360,6 +360,21 @@ struct MockProcess {
     user: String,
 }
 
+impl MockProcess {
+    /// The suite's variables that point it at this process.
+    fn variables(&self) -> BTreeMap<&'static str, String> {
+        [
+            ("PINGONE_API_URL", self.api.clone()),
+            ("PINGONE_AUTH_URL", self.auth.clone()),
+            ("PINGONE_ENVIRONMENT_ID", self.env.clone()),
+            ("PINGONE_CLIENT_ID", "selftest-client".to_string()),
+            ("PINGONE_CLIENT_SECRET", "selftest-secret".to_string()),
+        ]
+        .into_iter()
+        .collect()
+    }
+}
+
 impl Drop for MockProcess {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -438,26 +453,16 @@ async fn standalone_mock_passes_in_every_alternative_configured_by_variables() {
     let mut alarms = Vec::new();
     for alternatives in Alternatives::all() {
         let process = spawn_mock(&alternative_flags(alternatives));
-        let vars: BTreeMap<&str, String> = [
-            ("PINGONE_API_URL", process.api.clone()),
-            ("PINGONE_AUTH_URL", process.auth.clone()),
-            ("PINGONE_ENVIRONMENT_ID", process.env.clone()),
-            ("PINGONE_CLIENT_ID", "selftest-client".to_string()),
-            ("PINGONE_CLIENT_SECRET", "selftest-secret".to_string()),
-            (
-                "PINGONE_TOKEN_AUTH_METHOD",
-                if alternatives.non_uuid_400 {
-                    "post"
-                } else {
-                    "basic"
-                }
-                .to_string(),
-            ),
-            ("PINGONE_FUZZ_CASES", "24".to_string()),
-            ("PINGONE_TEST_USER_ID", process.user.clone()),
-        ]
-        .into_iter()
-        .collect();
+        let mut vars = process.variables();
+        // Both client authentication methods get exercised across the combinations.
+        let method = if alternatives.non_uuid_400 {
+            "post"
+        } else {
+            "basic"
+        };
+        vars.insert("PINGONE_TOKEN_AUTH_METHOD", method.to_string());
+        vars.insert("PINGONE_FUZZ_CASES", "24".to_string());
+        vars.insert("PINGONE_TEST_USER_ID", process.user.clone());
         let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("config");
         let session = Session::from_config(config).await.expect("session");
         let results = run_cases(Arc::new(session), &all_cases()).await;
@@ -476,15 +481,7 @@ async fn standalone_mock_passes_in_every_alternative_configured_by_variables() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_production_environment_is_refused_before_any_write() {
     let process = spawn_mock(&["--production"]);
-    let vars: BTreeMap<&str, String> = [
-        ("PINGONE_API_URL", process.api.clone()),
-        ("PINGONE_AUTH_URL", process.auth.clone()),
-        ("PINGONE_ENVIRONMENT_ID", process.env.clone()),
-        ("PINGONE_CLIENT_ID", "selftest-client".to_string()),
-        ("PINGONE_CLIENT_SECRET", "selftest-secret".to_string()),
-    ]
-    .into_iter()
-    .collect();
+    let vars = process.variables();
     let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("config");
     let err = Session::from_config(config).await.expect_err("refused");
     let message = err.to_string();

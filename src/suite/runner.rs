@@ -652,43 +652,43 @@ impl CaseCtx {
         with_user: bool,
         why: &str,
     ) -> Step<()> {
-        let ex = self.send(Request::new("GET", self.mfa_url(user))).await?;
-        if self.check(
-            Tier::Must,
-            &ex,
-            Want::Exactly(200),
-            Some(Schema::UserMfaEnabled),
-            None,
-        ) {
+        let url = self.mfa_url(user);
+        self.read_back(
+            url,
+            Schema::UserMfaEnabled,
+            "GET .../mfaEnabled",
+            expected,
+            why,
+        )
+        .await?;
+        if with_user {
+            let url = self.user_url(user);
+            self.read_back(url, Schema::User, "GET user", expected, why)
+                .await?;
+        }
+        Ok(())
+    }
+
+    /// GET `url`: 200 with a `schema` body whose mfaEnabled is `expected`.
+    async fn read_back(
+        &mut self,
+        url: String,
+        schema: Schema,
+        what: &str,
+        expected: bool,
+        why: &str,
+    ) -> Step<()> {
+        let ex = self.send(Request::new("GET", url)).await?;
+        if self.check(Tier::Must, &ex, Want::Exactly(200), Some(schema), None) {
             let got = ex.json().and_then(|j| j.get("mfaEnabled").cloned());
             self.ensure(
                 got == Some(json!(expected)),
                 Tier::Must,
-                &format!("GET .../mfaEnabled reads {why}"),
+                &format!("{what} reads {why}"),
                 format!("mfaEnabled {expected}"),
                 || format!("mfaEnabled {}", show(got.as_ref())),
                 Some(&ex),
             );
-        }
-        if with_user {
-            let ex = self.send(Request::new("GET", self.user_url(user))).await?;
-            if self.check(
-                Tier::Must,
-                &ex,
-                Want::Exactly(200),
-                Some(Schema::User),
-                None,
-            ) {
-                let got = ex.json().and_then(|j| j.get("mfaEnabled").cloned());
-                self.ensure(
-                    got == Some(json!(expected)),
-                    Tier::Must,
-                    &format!("GET user reads {why}"),
-                    format!("mfaEnabled {expected}"),
-                    || format!("mfaEnabled {}", show(got.as_ref())),
-                    Some(&ex),
-                );
-            }
         }
         Ok(())
     }
