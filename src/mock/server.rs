@@ -804,7 +804,8 @@ impl Ctx<'_> {
         let mut body = json!({
             "access_token": token,
             "token_type": "Bearer",
-            "expires_in": lifetime.as_secs(),
+            // Whole seconds, rounded up: a sub-second lifetime is not "0".
+            "expires_in": lifetime.as_secs_f64().ceil() as u64,
         });
         if self.has(Fault::TokenWithoutExpiry)
             && let Some(obj) = body.as_object_mut()
