@@ -622,3 +622,80 @@ async fn the_suite_paces_itself_under_a_rate_limit() {
     let problems: Vec<String> = not_clean(&results);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// A stand-in PingOne that issues tokens and answers Read Environment with `status` and `body`,
+/// for the safety check's edge cases.
+async fn fake_environment(
+    status: u16,
+    body: serde_json::Value,
+) -> (String, tokio::task::JoinHandle<()>) {
+    use axum::http::StatusCode;
+    use axum::response::IntoResponse;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let app = axum::Router::new().fallback(move |req: axum::extract::Request| {
+        let body = body.clone();
+        async move {
+            if req.uri().path().ends_with("/as/token") {
+                let token = serde_json::json!({"access_token": "fake", "token_type": "Bearer", "expires_in": 3600});
+                return axum::Json(token).into_response();
+            }
+            let status = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            (status, axum::Json(body)).into_response()
+        }
+    });
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    (base, task)
+}
+
+/// Only a SANDBOX is written to without `PINGONE_ALLOW_PRODUCTION=true`: PRODUCTION in any
+/// case, an unrecognised type, or an unreadable environment stop the run before any write.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn only_a_sandbox_is_written_to_without_the_opt_in() {
+    let env = uuid::Uuid::new_v4().to_string();
+    let answers = [
+        (200, serde_json::json!({"id": env, "type": "SANDBOX"}), true),
+        (200, serde_json::json!({"id": env, "type": "Sandbox"}), true),
+        (
+            200,
+            serde_json::json!({"id": env, "type": "PRODUCTION"}),
+            false,
+        ),
+        (
+            200,
+            serde_json::json!({"id": env, "type": "production"}),
+            false,
+        ),
+        (200, serde_json::json!({"id": env, "type": "DEV"}), false),
+        (200, serde_json::json!({"id": env}), false),
+        (403, serde_json::json!({"code": "ACCESS_FAILED"}), false),
+    ];
+    for (status, body, opens) in answers {
+        let (base, task) = fake_environment(status, body.clone()).await;
+        for allow in [false, true] {
+            let vars: BTreeMap<&str, String> = [
+                ("PINGONE_API_URL", format!("{base}/v1")),
+                ("PINGONE_AUTH_URL", base.clone()),
+                ("PINGONE_ENVIRONMENT_ID", env.clone()),
+                ("PINGONE_CLIENT_ID", "fake-client".to_string()),
+                ("PINGONE_CLIENT_SECRET", "fake-secret".to_string()),
+                ("PINGONE_ALLOW_PRODUCTION", allow.to_string()),
+            ]
+            .into_iter()
+            .collect();
+            let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("config");
+            let opened = Session::from_config(config).await;
+            assert_eq!(
+                opened.is_ok(),
+                opens || allow,
+                "HTTP {status} {body} with PINGONE_ALLOW_PRODUCTION={allow}: {:?}",
+                opened.err().map(|e| e.to_string())
+            );
+        }
+        task.abort();
+    }
+}

@@ -318,15 +318,22 @@ impl Session {
         };
         let kind = exchange
             .json()
+            .filter(|_| exchange.status == 200)
             .and_then(|j| j.get("type").and_then(Value::as_str).map(str::to_string));
-        match kind.as_deref() {
-            Some("PRODUCTION") if !allow => Err(SessionError::Refused(format!(
+        // Only a SANDBOX is written to without the explicit opt-in; any other answer, including
+        // an unrecognised type, is treated as possibly production.
+        match kind {
+            Some(k) if k.eq_ignore_ascii_case("SANDBOX") || allow => Ok(k),
+            Some(k) if k.eq_ignore_ascii_case("PRODUCTION") => Err(SessionError::Refused(format!(
                 "environment {env} is a PRODUCTION environment and the suite creates, changes and \
                  deletes users; {hint}"
             ))),
-            Some(k) if exchange.status == 200 => Ok(k.to_string()),
-            _ if allow => Ok("UNKNOWN".to_string()),
-            _ => Err(SessionError::Refused(format!(
+            Some(k) => Err(SessionError::Refused(format!(
+                "environment {env} reports type {:?}, neither SANDBOX nor PRODUCTION; {hint}",
+                excerpt(&k, 40)
+            ))),
+            None if allow => Ok("UNKNOWN".to_string()),
+            None => Err(SessionError::Refused(format!(
                 "cannot read the type of environment {env} (GET {} answered HTTP {}); the worker app \
                  needs a role that can read the environment (see README); {hint}",
                 self.env_url(""),
