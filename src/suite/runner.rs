@@ -679,40 +679,41 @@ impl CaseCtx {
         why: &str,
     ) -> Step<()> {
         let ex = self.send(Request::new("GET", url)).await?;
-        if self.check(Tier::Must, &ex, Want::Exactly(200), Some(schema), None) {
-            let got = ex.json().and_then(|j| j.get("mfaEnabled").cloned());
-            self.ensure(
-                got == Some(json!(expected)),
-                Tier::Must,
-                &format!("{what} reads {why}"),
-                format!("mfaEnabled {expected}"),
-                || format!("mfaEnabled {}", show(got.as_ref())),
-                Some(&ex),
-            );
-        }
+        let check = format!("{what} reads {why}");
+        self.expect_answer(&ex, 200, schema, expected, &check);
         Ok(())
+    }
+
+    /// `ex` has `status` and a `schema` body (the one checker), whose mfaEnabled is
+    /// `expected` (checked as `check`). Returns whether the status was as wanted.
+    fn expect_answer(
+        &mut self,
+        ex: &Exchange,
+        status: u16,
+        schema: Schema,
+        expected: bool,
+        check: &str,
+    ) -> bool {
+        if !self.check(Tier::Must, ex, Want::Exactly(status), Some(schema), None) {
+            return false;
+        }
+        let got = ex.json().and_then(|j| j.get("mfaEnabled").cloned());
+        self.ensure(
+            got == Some(json!(expected)),
+            Tier::Must,
+            check,
+            format!("mfaEnabled {expected}"),
+            || format!("mfaEnabled {}", show(got.as_ref())),
+            Some(ex),
+        );
+        true
     }
 
     /// A successful PUT .../mfaEnabled: 200, a UserMFAEnabled body with the value sent, and
     /// the value stored.
     async fn expect_written(&mut self, user: &str, ex: &Exchange, value: bool) -> Step<()> {
-        if self.check(
-            Tier::Must,
-            ex,
-            Want::Exactly(200),
-            Some(Schema::UserMfaEnabled),
-            None,
-        ) {
-            let got = ex.json().and_then(|j| j.get("mfaEnabled").cloned());
-            self.ensure(
-                got == Some(json!(value)),
-                Tier::Must,
-                "the answer carries the value sent",
-                format!("mfaEnabled {value}"),
-                || format!("mfaEnabled {}", show(got.as_ref())),
-                Some(ex),
-            );
-        }
+        let check = "the answer carries the value sent";
+        self.expect_answer(ex, 200, Schema::UserMfaEnabled, value, check);
         self.expect_stored(user, value, true, "the value sent")
             .await
     }
@@ -965,23 +966,8 @@ impl CaseCtx {
             Kind::CreateUser { import, mfa } => {
                 let (id, ex) = self.create_user(Some(mfa), import).await?;
                 self.observe(&ex);
-                if self.check(
-                    Tier::Must,
-                    &ex,
-                    Want::Exactly(201),
-                    Some(Schema::User),
-                    None,
-                ) {
-                    let got = ex.json().and_then(|j| j.get("mfaEnabled").cloned());
-                    self.ensure(
-                        got == Some(json!(mfa)),
-                        Tier::Must,
-                        "the created User carries the value sent",
-                        format!("mfaEnabled {mfa}"),
-                        || format!("mfaEnabled {}", show(got.as_ref())),
-                        Some(&ex),
-                    );
-                }
+                let check = "the created User carries the value sent";
+                self.expect_answer(&ex, 201, Schema::User, mfa, check);
                 if let Some(id) = id {
                     self.expect_stored(&id, mfa, false, "the value sent at creation")
                         .await?;
