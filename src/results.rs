@@ -60,7 +60,7 @@ pub const FORMAT_VERSION: u32 = 1;
 /// What every result file says about the run it came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunInfo {
-    /// `EmbeddedMock`, `Mock` or `Tenant` (as [`TargetKind`] serialises).
+    /// `EmbeddedMock`, `Mock`, `StandaloneMock` or `Tenant` (as [`TargetKind`] serialises).
     pub target: String,
     /// API base URL, ending in `/v1`.
     pub api_url: String,
