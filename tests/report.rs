@@ -420,14 +420,14 @@ fn compare_exits_1_only_with_fail_on_change_and_a_change() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let out = bin(&["compare", a, b, "--mode", "weekly"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("--mode must be parity or nightly"));
+    assert!(text(&out.stderr).contains("invalid value 'weekly' for '--mode <MODE>'"));
 }
 
 // ------------------------------------------------------------------------------------ binary
 
 #[test]
 fn help_describes_every_command_and_the_results_variable() {
-    for args in [&["--help"][..], &["-h"], &["help"], &["render", "--help"]] {
+    for args in [&["--help"][..], &["-h"], &["help"]] {
         let out = bin(args);
         assert_eq!(
             out.status.code(),
@@ -437,13 +437,12 @@ fn help_describes_every_command_and_the_results_variable() {
         );
         let help = text(&out.stdout);
         for word in [
-            "render RESULTS",
-            "collect DIR -o FILE",
-            "compare BASELINE CURRENT",
-            "--mode parity|nightly",
-            "--fail-on-change",
-            "sweep [--delete]",
+            "render",
+            "collect",
+            "compare",
+            "sweep",
             "PINGONE_RESULTS_DIR",
+            "Exit status",
         ] {
             assert!(
                 help.contains(word),
@@ -451,24 +450,65 @@ fn help_describes_every_command_and_the_results_variable() {
             );
         }
     }
+    for (command, words) in [
+        ("render", &["<RESULTS>", "-o, --output <FILE>"][..]),
+        ("collect", &["<DIR>", "-o, --output <FILE>"]),
+        (
+            "compare",
+            &[
+                "<BASELINE> <CURRENT>",
+                "--mode <MODE>",
+                "parity",
+                "nightly",
+                "--fail-on-change",
+            ],
+        ),
+        (
+            "sweep",
+            &["--delete", "--older-than <MINUTES>", "--page-size <N>"],
+        ),
+    ] {
+        for args in [&[command, "--help"][..], &["help", command]] {
+            let out = bin(args);
+            assert_eq!(out.status.code(), Some(0), "{args:?}");
+            let help = text(&out.stdout);
+            for word in words {
+                assert!(
+                    help.contains(word),
+                    "{args:?}: help lacks {word:?}:\n{help}"
+                );
+            }
+        }
+    }
 }
 
 #[test]
 fn usage_errors_exit_2_with_a_message() {
     for (args, says) in [
-        (&[][..], "no command given"),
-        (&["frobnicate"], "unknown command"),
-        (&["render"], "`render` takes 1 argument"),
+        (&[][..], "Usage: conformance-report <COMMAND>"),
+        (&["frobnicate"], "unrecognized subcommand 'frobnicate'"),
+        (&["rendr", "x"], "a similar subcommand exists: 'render'"),
+        (&["render"], "<RESULTS>"),
         (
             &["render", "x", "--delete"],
-            "`render` does not take --delete",
+            "unexpected argument '--delete'",
         ),
-        (&["sweep", "--bogus"], "unknown option --bogus"),
+        (&["sweep", "--bogus"], "unexpected argument '--bogus'"),
         (
-            &["sweep", "--page-size", "0"],
-            "--page-size takes 1 to 1000",
+            &["sweep", "--dlete"],
+            "a similar argument exists: '--delete'",
         ),
-        (&["render", "-o"], "-o needs a value"),
+        (&["sweep", "--page-size", "0"], "0 is not in 1..=1000"),
+        (&["sweep", "--page-size=1001"], "1001 is not in 1..=1000"),
+        (&["sweep", "--older-than", "ten"], "takes whole minutes"),
+        (
+            &["render", "-o"],
+            "a value is required for '--output <FILE>'",
+        ),
+        (
+            &["compare", "a", "b", "--mode=weekly"],
+            "[possible values: parity, nightly]",
+        ),
     ] {
         let out = bin(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -476,6 +516,27 @@ fn usage_errors_exit_2_with_a_message() {
             text(&out.stderr).contains(says),
             "{args:?}: {}",
             text(&out.stderr)
+        );
+    }
+}
+
+/// Minutes that would overflow the age check (issue 13) are refused with a message, before any
+/// configuration is read or any request sent, whichever spelling is used.
+#[test]
+fn older_than_overflow_is_refused_with_a_message_not_a_panic() {
+    for args in [
+        &["sweep", "--older-than", "307445734561825861"][..],
+        &["sweep", "--older-than=18446744073709551615"],
+        &["sweep", "--older-than", "18446744073709551616"],
+        &["sweep", "--older-than", "52560001"],
+    ] {
+        let out = bin(args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("invalid value") && stderr.contains("--older-than <MINUTES>"),
+            "{args:?}: {stderr}"
         );
     }
 }

@@ -542,3 +542,21 @@ fn secrets_never_appear_in_debug_or_problem_texts() {
     assert!(!text.contains(short_secret), "{text}");
     assert!(!text.contains(TOKEN), "{text}");
 }
+
+#[test]
+fn target_kind_declares_a_standalone_mock() {
+    assert_eq!(tenant(&client_vars()).kind, TargetKind::Tenant);
+    assert!(TargetKind::Tenant.is_tenant() && !TargetKind::Tenant.is_mock());
+    let t = tenant(&with(client_vars(), &[(var::TARGET_KIND, "MOCK")]));
+    assert_eq!(t.kind, TargetKind::StandaloneMock);
+    assert!(!t.kind.is_tenant() && t.kind.is_mock());
+    for kind in [TargetKind::EmbeddedMock, TargetKind::Mock] {
+        assert!(!kind.is_tenant(), "{kind:?}");
+    }
+    let t = tenant(&with(client_vars(), &[(var::TARGET_KIND, "tenant")]));
+    assert_eq!(t.kind, TargetKind::Tenant);
+    assert_one_problem_containing(
+        &with(client_vars(), &[(var::TARGET_KIND, "staging")]),
+        "PINGONE_TARGET_KIND is not a known kind (got \"staging\"); use tenant or mock",
+    );
+}

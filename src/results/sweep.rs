@@ -342,7 +342,8 @@ fn keep_reason(
             .map(|d| d.as_secs() as i64)
             .unwrap_or(0);
         let age = now - created;
-        if age < min_age.as_secs() as i64 {
+        // A minimum age beyond i64 seconds keeps everything rather than wrapping to "any age".
+        if age < i64::try_from(min_age.as_secs()).unwrap_or(i64::MAX) {
             return Some(format!(
                 "created {} min ago, younger than {} min",
                 age.max(0) / 60,
