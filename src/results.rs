@@ -1,7 +1,8 @@
 //! Machine-readable results of a conformance run, and what is built on them: the Markdown
-//! report ([`render`]), the parity and nightly comparisons ([`compare`]) and the sweep of users a
-//! crashed run left behind ([`sweep`]). The `conformance-report` binary is a thin command line
-//! over this module; `docs/ci.md` describes how the nightly workflow uses it.
+//! report ([`render()`], in [`mod@render`]), the parity and nightly comparisons ([`compare()`],
+//! in [`mod@compare`]) and the sweep of users a crashed run left behind ([`sweep()`], in
+//! [`mod@sweep`]). The `conformance-report` binary is a thin command line over this module;
+//! `docs/ci.md` describes how the nightly workflow uses it.
 //!
 //! # Writing
 //!

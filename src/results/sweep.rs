@@ -1,7 +1,7 @@
 //! The sweep: find, and on request delete, users a crashed run left behind.
 //!
 //! Every user the suite creates has a username starting with
-//! [`USER_PREFIX`](crate::suite::session::USER_PREFIX) (`conformance-`), and the runner deletes
+//! [`crate::suite::session::USER_PREFIX`] (`conformance-`), and the runner deletes
 //! it when the case ends. A run that dies half-way (killed job, timeout) leaves its users; the
 //! nightly workflow sweeps before each run. Like Terraform's sweepers (facts §6), the sweep
 //! lists by name prefix, here `GET users?filter=username sw "conformance-"&limit=N`, following
