@@ -878,3 +878,135 @@ fn sweep_command_with_nothing_configured_reports_zero() {
     assert!(stdout.contains(": 0 users named conformance-*"), "{stdout}");
     assert!(stdout.contains("nothing configured"), "{stdout}");
 }
+
+// ------------------------------------------------------------------------------------ README
+
+/// The IDs a README cell names: `` `MFA-BODY-01`..`06` `` (a range), `` `MFA-LINKS-01`, `02` ``
+/// (a list) or `` `MFA-READ-01` ``; a later number takes the stem of the first ID.
+fn ids_in_cell(cell: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut stem = String::new();
+    let mut rest = cell;
+    while let Some(start) = rest.find('`') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('`') else { break };
+        let code = &after[..end];
+        let between = &rest[..start];
+        rest = &after[end + 1..];
+        let number = match code.rsplit_once('-') {
+            Some((s, n)) if s.starts_with("MFA-") => {
+                stem = s.to_owned();
+                n
+            }
+            _ => code,
+        };
+        let Ok(n) = number.parse::<u32>() else {
+            continue;
+        };
+        let from = if between.trim() == ".." {
+            ids.last()
+                .and_then(|last: &String| last.rsplit_once('-'))
+                .and_then(|(_, k)| k.parse::<u32>().ok())
+                .map_or(n, |k| k + 1)
+        } else {
+            n
+        };
+        ids.extend((from..=n).map(|k| format!("{stem}-{k:02}")));
+    }
+    ids
+}
+
+/// README's "What it checks" table names every case ID of the library, each once, as ranges
+/// per area, and nothing else; the number of faults and alternative combinations is not written
+/// as a figure anywhere (it would go stale: `--list-faults` and the self-test are the source).
+#[test]
+fn readme_case_table_matches_the_cases_and_writes_no_stale_counts() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("read README.md");
+    let section = readme
+        .split("## What it checks")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("README.md has a `## What it checks` section");
+    let mut listed: Vec<String> = section
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains("`MFA-"))
+        .flat_map(|l| ids_in_cell(l.split(" | ").nth(1).unwrap_or("")))
+        .collect();
+    let mut expected: Vec<String> = cases::CASES.iter().map(|c| c.id.to_owned()).collect();
+    let mut stems: Vec<String> = expected
+        .iter()
+        .filter_map(|id| id.rsplit_once('-').map(|(s, _)| s.to_owned()))
+        .collect();
+    stems.dedup();
+    listed.sort();
+    expected.sort();
+    let hint = stems
+        .iter()
+        .map(|stem| {
+            let numbers: Vec<&str> = expected
+                .iter()
+                .filter(|id| id.rsplit_once('-').is_some_and(|(s, _)| s == stem))
+                .filter_map(|id| id.rsplit_once('-').map(|(_, n)| n))
+                .collect();
+            let first: u32 = numbers[0].parse().unwrap_or(0);
+            let contiguous = numbers
+                .iter()
+                .enumerate()
+                .all(|(i, n)| n.parse::<u32>().ok() == u32::try_from(i).ok().map(|i| first + i));
+            match numbers.as_slice() {
+                [one] => format!("`{stem}-{one}`"),
+                [head, .., last] if contiguous => format!("`{stem}-{head}`..`{last}`"),
+                [head, tail @ ..] => format!(
+                    "`{stem}-{head}`, {}",
+                    tail.iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                [] => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    assert_eq!(
+        listed, expected,
+        "README.md's \"What it checks\" table differs from src/suite/cases.rs; the areas are {hint}"
+    );
+
+    for link in readme.split("](").skip(1) {
+        let target = link.split(')').next().unwrap_or("");
+        assert!(
+            !target.starts_with("../") && !target.starts_with('/') && !target.contains("/../"),
+            "README.md links outside the repository: {target}"
+        );
+    }
+    assert!(!readme.contains("../shared"), "README.md cites ../shared");
+
+    let faults = Fault::ALL.len().to_string();
+    for stale in [
+        format!("({faults}, from"),
+        format!("{faults}/{faults}"),
+        format!("{faults} faults"),
+        "32 combinations".to_owned(),
+    ] {
+        assert!(
+            !readme.contains(&stale),
+            "README.md writes the count {stale:?}; describe it without a figure"
+        );
+    }
+}
+
+#[test]
+fn readme_ids_in_cell_reads_ranges_lists_and_single_ids() {
+    assert_eq!(
+        ids_in_cell("`MFA-BODY-01`..`03`"),
+        ["MFA-BODY-01", "MFA-BODY-02", "MFA-BODY-03"]
+    );
+    assert_eq!(
+        ids_in_cell("`MFA-LINKS-01`, `02`"),
+        ["MFA-LINKS-01", "MFA-LINKS-02"]
+    );
+    assert_eq!(ids_in_cell("`MFA-READ-01`"), ["MFA-READ-01"]);
+    assert!(ids_in_cell("no ids").is_empty());
+}
