@@ -94,6 +94,7 @@ impl RunInfo {
         match self.target.as_str() {
             "EmbeddedMock" => "embedded mock",
             "Mock" => "mock",
+            "StandaloneMock" => "standalone mock",
             "Tenant" => "tenant",
             other => other,
         }

@@ -1010,3 +1010,40 @@ fn readme_ids_in_cell_reads_ranges_lists_and_single_ids() {
     assert_eq!(ids_in_cell("`MFA-READ-01`"), ["MFA-READ-01"]);
     assert!(ids_in_cell("no ids").is_empty());
 }
+
+// ------------------------------------------------------------------------------------ target kind
+
+/// A server configured through the variables is a tenant unless `PINGONE_TARGET_KIND=mock`
+/// declares a standalone mock; the kind reaches the session and the result files.
+#[tokio::test]
+async fn target_kind_mock_makes_a_configured_server_a_standalone_mock() {
+    let mock = MockPingOne::builder()
+        .start()
+        .await
+        .expect("start the mock");
+    let api = mock.api_url().to_string();
+    let auth = mock.auth_url().to_string();
+    let env = mock.environment_id().to_string();
+    let client = mock.client_id().to_string();
+    let secret = mock.client_secret().expose().to_string();
+    for (kind, expected, label) in [
+        (None, "Tenant", "tenant"),
+        (Some("mock"), "StandaloneMock", "standalone mock"),
+    ] {
+        let config = Config::from_lookup(|name| match name {
+            "PINGONE_API_URL" => Some(api.clone()),
+            "PINGONE_AUTH_URL" => Some(auth.clone()),
+            "PINGONE_ENVIRONMENT_ID" => Some(env.clone()),
+            "PINGONE_CLIENT_ID" => Some(client.clone()),
+            "PINGONE_CLIENT_SECRET" => Some(secret.clone()),
+            "PINGONE_TARGET_KIND" => kind.map(str::to_owned),
+            _ => None,
+        })
+        .expect("valid configuration");
+        let session = Session::from_config(config).await.expect("open a session");
+        assert_eq!(session.target.kind.is_tenant(), kind.is_none());
+        let run = results::RunInfo::of(&session);
+        assert_eq!(run.target, expected);
+        assert_eq!(run.target_label(), label);
+    }
+}
