@@ -1,5 +1,5 @@
 //! The variables this crate reads: one table, [`VARIABLES`], from which everything else is
-//! derived (the [`var`](super::var) name constants, the tenant-only list, which values are
+//! derived (the [`var`] name constants, the tenant-only list, which values are
 //! secrets, and the `.env.example` and README tables, both checked against it by the tests below).
 //!
 //! A row of `vars!` reads
