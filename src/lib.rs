@@ -5,10 +5,22 @@
 //! operations its documentation names, together with a faithful, embeddable mock of that slice
 //! of PingOne.
 //!
-//! - [`mock`]: the mock server, [`mock::MockPingOne`].
-//! - [`config`]: configuration from the environment and `.env`.
+//! The crate is both the suite and a library other teams embed (the mock, in their own tests).
+//! Its modules:
+//!
+//! - [`mock`]: the mock server, [`mock::MockPingOne`], its faults and alternatives.
+//! - [`suite`]: the conformance suite as a library: cases as data, the runner and its checker,
+//!   sessions (token handling, the production safety check), known deviations.
+//! - [`config`]: configuration from the environment and `.env`; every variable is declared once
+//!   in [`config::VARIABLES`].
+//! - [`http`]: the suite's HTTP client: bounded concurrency, timeouts, retries of 429 and 503,
+//!   and recorded exchanges that reproduce as curl lines.
 //! - [`schema`]: JSON Schemas of the documented models, derived from Ping's OpenAPI documents.
+//! - [`results`]: machine-readable results, the Markdown report, comparisons and the sweep.
 //! - [`secret`]: a wrapper that keeps secrets out of output.
+//! - [`tls`]: rustls set-up (the `ring` provider) for the HTTP client.
+//!
+//! `README.md` is the user's guide; `docs/` holds the rest (CI, API facts, benchmarks).
 
 pub mod config;
 pub mod http;
@@ -18,3 +30,29 @@ pub mod schema;
 pub mod secret;
 pub mod suite;
 pub mod tls;
+
+/// The crate documentation above lists every public module.
+#[cfg(test)]
+mod crate_doc {
+    #[test]
+    fn the_crate_doc_lists_every_public_module() {
+        let source = include_str!("lib.rs");
+        let doc: String = source
+            .lines()
+            .filter_map(|l| l.strip_prefix("//!"))
+            .collect::<Vec<_>>()
+            .join("\n");
+        let modules: Vec<&str> = source
+            .lines()
+            .filter_map(|l| l.strip_prefix("pub mod "))
+            .filter_map(|l| l.strip_suffix(';'))
+            .collect();
+        assert!(modules.len() >= 8, "{modules:?}");
+        for module in modules {
+            assert!(
+                doc.contains(&format!("- [`{module}`]:")),
+                "src/lib.rs: the crate doc does not list module `{module}`"
+            );
+        }
+    }
+}

@@ -1,7 +1,8 @@
 //! Machine-readable results of a conformance run, and what is built on them: the Markdown
-//! report ([`render`]), the parity and nightly comparisons ([`compare`]) and the sweep of users a
-//! crashed run left behind ([`sweep`]). The `conformance-report` binary is a thin command line
-//! over this module; `docs/ci.md` describes how the nightly workflow uses it.
+//! report ([`render()`], in [`mod@render`]), the parity and nightly comparisons ([`compare()`],
+//! in [`mod@compare`]) and the sweep of users a crashed run left behind ([`sweep()`], in
+//! [`mod@sweep`]). The `conformance-report` binary is a thin command line over this module;
+//! `docs/ci.md` describes how the nightly workflow uses it.
 //!
 //! # Writing
 //!
@@ -60,7 +61,7 @@ pub const FORMAT_VERSION: u32 = 1;
 /// What every result file says about the run it came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RunInfo {
-    /// `EmbeddedMock`, `Mock` or `Tenant` (as [`TargetKind`] serialises).
+    /// `EmbeddedMock`, `Mock`, `StandaloneMock` or `Tenant` (as [`TargetKind`] serialises).
     pub target: String,
     /// API base URL, ending in `/v1`.
     pub api_url: String,
@@ -93,6 +94,7 @@ impl RunInfo {
         match self.target.as_str() {
             "EmbeddedMock" => "embedded mock",
             "Mock" => "mock",
+            "StandaloneMock" => "standalone mock",
             "Tenant" => "tenant",
             other => other,
         }

@@ -420,14 +420,14 @@ fn compare_exits_1_only_with_fail_on_change_and_a_change() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let out = bin(&["compare", a, b, "--mode", "weekly"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("--mode must be parity or nightly"));
+    assert!(text(&out.stderr).contains("invalid value 'weekly' for '--mode <MODE>'"));
 }
 
 // ------------------------------------------------------------------------------------ binary
 
 #[test]
 fn help_describes_every_command_and_the_results_variable() {
-    for args in [&["--help"][..], &["-h"], &["help"], &["render", "--help"]] {
+    for args in [&["--help"][..], &["-h"], &["help"]] {
         let out = bin(args);
         assert_eq!(
             out.status.code(),
@@ -437,13 +437,12 @@ fn help_describes_every_command_and_the_results_variable() {
         );
         let help = text(&out.stdout);
         for word in [
-            "render RESULTS",
-            "collect DIR -o FILE",
-            "compare BASELINE CURRENT",
-            "--mode parity|nightly",
-            "--fail-on-change",
-            "sweep [--delete]",
+            "render",
+            "collect",
+            "compare",
+            "sweep",
             "PINGONE_RESULTS_DIR",
+            "Exit status",
         ] {
             assert!(
                 help.contains(word),
@@ -451,24 +450,65 @@ fn help_describes_every_command_and_the_results_variable() {
             );
         }
     }
+    for (command, words) in [
+        ("render", &["<RESULTS>", "-o, --output <FILE>"][..]),
+        ("collect", &["<DIR>", "-o, --output <FILE>"]),
+        (
+            "compare",
+            &[
+                "<BASELINE> <CURRENT>",
+                "--mode <MODE>",
+                "parity",
+                "nightly",
+                "--fail-on-change",
+            ],
+        ),
+        (
+            "sweep",
+            &["--delete", "--older-than <MINUTES>", "--page-size <N>"],
+        ),
+    ] {
+        for args in [&[command, "--help"][..], &["help", command]] {
+            let out = bin(args);
+            assert_eq!(out.status.code(), Some(0), "{args:?}");
+            let help = text(&out.stdout);
+            for word in words {
+                assert!(
+                    help.contains(word),
+                    "{args:?}: help lacks {word:?}:\n{help}"
+                );
+            }
+        }
+    }
 }
 
 #[test]
 fn usage_errors_exit_2_with_a_message() {
     for (args, says) in [
-        (&[][..], "no command given"),
-        (&["frobnicate"], "unknown command"),
-        (&["render"], "`render` takes 1 argument"),
+        (&[][..], "Usage: conformance-report <COMMAND>"),
+        (&["frobnicate"], "unrecognized subcommand 'frobnicate'"),
+        (&["rendr", "x"], "a similar subcommand exists: 'render'"),
+        (&["render"], "<RESULTS>"),
         (
             &["render", "x", "--delete"],
-            "`render` does not take --delete",
+            "unexpected argument '--delete'",
         ),
-        (&["sweep", "--bogus"], "unknown option --bogus"),
+        (&["sweep", "--bogus"], "unexpected argument '--bogus'"),
         (
-            &["sweep", "--page-size", "0"],
-            "--page-size takes 1 to 1000",
+            &["sweep", "--dlete"],
+            "a similar argument exists: '--delete'",
         ),
-        (&["render", "-o"], "-o needs a value"),
+        (&["sweep", "--page-size", "0"], "0 is not in 1..=1000"),
+        (&["sweep", "--page-size=1001"], "1001 is not in 1..=1000"),
+        (&["sweep", "--older-than", "ten"], "takes whole minutes"),
+        (
+            &["render", "-o"],
+            "a value is required for '--output <FILE>'",
+        ),
+        (
+            &["compare", "a", "b", "--mode=weekly"],
+            "[possible values: parity, nightly]",
+        ),
     ] {
         let out = bin(args);
         assert_eq!(out.status.code(), Some(2), "{args:?}");
@@ -476,6 +516,27 @@ fn usage_errors_exit_2_with_a_message() {
             text(&out.stderr).contains(says),
             "{args:?}: {}",
             text(&out.stderr)
+        );
+    }
+}
+
+/// Minutes that would overflow the age check (issue 13) are refused with a message, before any
+/// configuration is read or any request sent, whichever spelling is used.
+#[test]
+fn older_than_overflow_is_refused_with_a_message_not_a_panic() {
+    for args in [
+        &["sweep", "--older-than", "307445734561825861"][..],
+        &["sweep", "--older-than=18446744073709551615"],
+        &["sweep", "--older-than", "18446744073709551616"],
+        &["sweep", "--older-than", "52560001"],
+    ] {
+        let out = bin(args);
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("invalid value") && stderr.contains("--older-than <MINUTES>"),
+            "{args:?}: {stderr}"
         );
     }
 }
@@ -816,4 +877,173 @@ fn sweep_command_with_nothing_configured_reports_zero() {
     let stdout = text(&out.stdout);
     assert!(stdout.contains(": 0 users named conformance-*"), "{stdout}");
     assert!(stdout.contains("nothing configured"), "{stdout}");
+}
+
+// ------------------------------------------------------------------------------------ README
+
+/// The IDs a README cell names: `` `MFA-BODY-01`..`06` `` (a range), `` `MFA-LINKS-01`, `02` ``
+/// (a list) or `` `MFA-READ-01` ``; a later number takes the stem of the first ID.
+fn ids_in_cell(cell: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut stem = String::new();
+    let mut rest = cell;
+    while let Some(start) = rest.find('`') {
+        let after = &rest[start + 1..];
+        let Some(end) = after.find('`') else { break };
+        let code = &after[..end];
+        let between = &rest[..start];
+        rest = &after[end + 1..];
+        let number = match code.rsplit_once('-') {
+            Some((s, n)) if s.starts_with("MFA-") => {
+                stem = s.to_owned();
+                n
+            }
+            _ => code,
+        };
+        let Ok(n) = number.parse::<u32>() else {
+            continue;
+        };
+        let from = if between.trim() == ".." {
+            ids.last()
+                .and_then(|last: &String| last.rsplit_once('-'))
+                .and_then(|(_, k)| k.parse::<u32>().ok())
+                .map_or(n, |k| k + 1)
+        } else {
+            n
+        };
+        ids.extend((from..=n).map(|k| format!("{stem}-{k:02}")));
+    }
+    ids
+}
+
+/// README's "What it checks" table names every case ID of the library, each once, as ranges
+/// per area, and nothing else; the number of faults and alternative combinations is not written
+/// as a figure anywhere (it would go stale: `--list-faults` and the self-test are the source).
+#[test]
+fn readme_case_table_matches_the_cases_and_writes_no_stale_counts() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md"))
+        .expect("read README.md");
+    let section = readme
+        .split("## What it checks")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("README.md has a `## What it checks` section");
+    let mut listed: Vec<String> = section
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains("`MFA-"))
+        .flat_map(|l| ids_in_cell(l.split(" | ").nth(1).unwrap_or("")))
+        .collect();
+    let mut expected: Vec<String> = cases::CASES.iter().map(|c| c.id.to_owned()).collect();
+    let mut stems: Vec<String> = expected
+        .iter()
+        .filter_map(|id| id.rsplit_once('-').map(|(s, _)| s.to_owned()))
+        .collect();
+    stems.dedup();
+    listed.sort();
+    expected.sort();
+    let hint = stems
+        .iter()
+        .map(|stem| {
+            let numbers: Vec<&str> = expected
+                .iter()
+                .filter(|id| id.rsplit_once('-').is_some_and(|(s, _)| s == stem))
+                .filter_map(|id| id.rsplit_once('-').map(|(_, n)| n))
+                .collect();
+            let first: u32 = numbers[0].parse().unwrap_or(0);
+            let contiguous = numbers
+                .iter()
+                .enumerate()
+                .all(|(i, n)| n.parse::<u32>().ok() == u32::try_from(i).ok().map(|i| first + i));
+            match numbers.as_slice() {
+                [one] => format!("`{stem}-{one}`"),
+                [head, .., last] if contiguous => format!("`{stem}-{head}`..`{last}`"),
+                [head, tail @ ..] => format!(
+                    "`{stem}-{head}`, {}",
+                    tail.iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                [] => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    assert_eq!(
+        listed, expected,
+        "README.md's \"What it checks\" table differs from src/suite/cases.rs; the areas are {hint}"
+    );
+
+    for link in readme.split("](").skip(1) {
+        let target = link.split(')').next().unwrap_or("");
+        assert!(
+            !target.starts_with("../") && !target.starts_with('/') && !target.contains("/../"),
+            "README.md links outside the repository: {target}"
+        );
+    }
+    assert!(!readme.contains("../shared"), "README.md cites ../shared");
+
+    let faults = Fault::ALL.len().to_string();
+    for stale in [
+        format!("({faults}, from"),
+        format!("{faults}/{faults}"),
+        format!("{faults} faults"),
+        "32 combinations".to_owned(),
+    ] {
+        assert!(
+            !readme.contains(&stale),
+            "README.md writes the count {stale:?}; describe it without a figure"
+        );
+    }
+}
+
+#[test]
+fn readme_ids_in_cell_reads_ranges_lists_and_single_ids() {
+    assert_eq!(
+        ids_in_cell("`MFA-BODY-01`..`03`"),
+        ["MFA-BODY-01", "MFA-BODY-02", "MFA-BODY-03"]
+    );
+    assert_eq!(
+        ids_in_cell("`MFA-LINKS-01`, `02`"),
+        ["MFA-LINKS-01", "MFA-LINKS-02"]
+    );
+    assert_eq!(ids_in_cell("`MFA-READ-01`"), ["MFA-READ-01"]);
+    assert!(ids_in_cell("no ids").is_empty());
+}
+
+// ------------------------------------------------------------------------------------ target kind
+
+/// A server configured through the variables is a tenant unless `PINGONE_TARGET_KIND=mock`
+/// declares a standalone mock; the kind reaches the session and the result files.
+#[tokio::test]
+async fn target_kind_mock_makes_a_configured_server_a_standalone_mock() {
+    let mock = MockPingOne::builder()
+        .start()
+        .await
+        .expect("start the mock");
+    let api = mock.api_url().to_string();
+    let auth = mock.auth_url().to_string();
+    let env = mock.environment_id().to_string();
+    let client = mock.client_id().to_string();
+    let secret = mock.client_secret().expose().to_string();
+    for (kind, expected, label) in [
+        (None, "Tenant", "tenant"),
+        (Some("mock"), "StandaloneMock", "standalone mock"),
+    ] {
+        let config = Config::from_lookup(|name| match name {
+            "PINGONE_API_URL" => Some(api.clone()),
+            "PINGONE_AUTH_URL" => Some(auth.clone()),
+            "PINGONE_ENVIRONMENT_ID" => Some(env.clone()),
+            "PINGONE_CLIENT_ID" => Some(client.clone()),
+            "PINGONE_CLIENT_SECRET" => Some(secret.clone()),
+            "PINGONE_TARGET_KIND" => kind.map(str::to_owned),
+            _ => None,
+        })
+        .expect("valid configuration");
+        let session = Session::from_config(config).await.expect("open a session");
+        assert_eq!(session.target.kind.is_tenant(), kind.is_none());
+        let run = results::RunInfo::of(&session);
+        assert_eq!(run.target, expected);
+        assert_eq!(run.target_label(), label);
+    }
 }

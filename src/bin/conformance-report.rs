@@ -1,201 +1,165 @@
 //! `conformance-report`: reports, comparisons and clean-up around conformance runs. A thin
-//! command line over `pingone_mfa_conformance::results`; see `docs/ci.md`.
+//! command line (clap) over `pingone_mfa_conformance::results`; see `docs/ci.md`.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
+use clap::{Parser, Subcommand, ValueEnum};
 use pingone_mfa_conformance::config::Config;
 use pingone_mfa_conformance::results::{self, Mode, SweepOptions};
 use pingone_mfa_conformance::suite::Session;
 
-const HELP: &str = "\
-conformance-report: reports, comparisons and clean-up for the PingOne MFA conformance suite
+/// The longest `--older-than`: 100 years, in minutes. Anything longer is refused with a message
+/// rather than overflowing into "any age" (issue 13).
+const MAX_OLDER_THAN_MINUTES: u64 = 100 * 365 * 24 * 60;
 
-USAGE:
-    conformance-report render RESULTS [-o FILE]
-    conformance-report collect DIR -o FILE
-    conformance-report compare BASELINE CURRENT [--mode parity|nightly] [--fail-on-change] [-o FILE]
-    conformance-report sweep [--delete] [--older-than MINUTES] [--page-size N]
-    conformance-report --help
-
+const AFTER_HELP: &str = "\
 RESULTS, BASELINE and CURRENT are a results directory (one <CASE-ID>.json per case, written by
 the suite when PINGONE_RESULTS_DIR is set) or a combined file written by `collect`.
 
-COMMANDS:
-    render     Markdown report: summary, a table per area, details of failures and warnings.
-    collect    Combine a results directory into one JSON file {\"run\": {...}, \"cases\": [...]}.
-    compare    List cases whose outcome, status or error code differ between two runs.
-               --mode nightly (default): last run (BASELINE) against this run (CURRENT): newly
-               failing, newly passing, changed status or code, added and removed cases.
-               --mode parity: mock results (BASELINE) against tenant results (CURRENT).
-               --fail-on-change: exit 1 if anything differs (default: exit 0).
-    sweep      List users whose username starts with \"conformance-\" (left behind by a crashed
-               run) in the environment configured like the suite (PINGONE_* variables or .env;
-               PRODUCTION is refused unless PINGONE_ALLOW_PRODUCTION=true). Dry run unless
-               --delete. --older-than MINUTES keeps younger users (a run in progress);
-               --page-size N sets the list request's limit (1-1000, default 100). With nothing
-               configured (the embedded mock) there is nothing to sweep.
+Environment:
+  PINGONE_RESULTS_DIR  Read by the conformance suite, not by this tool: where each case's result
+                       file is written. Unset: no files.
+  PINGONE_*            The suite's configuration, used by `sweep` (see README.md).
 
-OPTIONS:
-    -o, --output FILE   Write to FILE instead of standard output (`-` is standard output).
-    -h, --help          Print this help.
+Exit status:
+  0 success; 1 a change with --fail-on-change, or a sweep that could not list or delete;
+  2 a usage error, unreadable results, or a session that could not be opened.";
 
-ENVIRONMENT:
-    PINGONE_RESULTS_DIR   Read by the conformance suite, not by this tool: where each case's
-                          result file is written. Unset: no files.
-    PINGONE_*             The suite's configuration, used by `sweep` (see README.md).
-
-EXIT STATUS:
-    0 success; 1 a change with --fail-on-change, or a sweep that could not list or delete;
-    2 a usage error, unreadable results, or a session that could not be opened.
-";
-
-/// A failure with its exit code.
-struct Failure {
-    code: u8,
-    message: String,
+/// Reports, comparisons and clean-up for the PingOne MFA conformance suite.
+#[derive(Parser, Debug)]
+#[command(name = "conformance-report", version, after_help = AFTER_HELP)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
 }
 
-fn usage(message: impl Into<String>) -> Failure {
-    Failure {
-        code: 2,
-        message: format!(
-            "{}\nRun `conformance-report --help` for usage.",
-            message.into()
-        ),
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Markdown report: summary, a table per area, details of failures and warnings.
+    Render {
+        /// Results directory or collected file.
+        #[arg(value_name = "RESULTS")]
+        results: String,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Combine a results directory into one JSON file {"run": {...}, "cases": [...]}.
+    Collect {
+        /// Results directory.
+        #[arg(value_name = "DIR")]
+        dir: String,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// List cases whose outcome, status or error code differ between two runs.
+    Compare {
+        /// The earlier run (nightly) or the mock's results (parity).
+        #[arg(value_name = "BASELINE")]
+        baseline: String,
+        /// This run (nightly) or the tenant's results (parity).
+        #[arg(value_name = "CURRENT")]
+        current: String,
+        /// nightly: last run against this run (newly failing, newly passing, changed status or
+        /// code, added and removed cases); parity: mock results against tenant results.
+        #[arg(long, value_enum, default_value_t = ModeArg::Nightly)]
+        mode: ModeArg,
+        /// Exit 1 if anything differs (default: exit 0).
+        #[arg(long)]
+        fail_on_change: bool,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// List (or delete) users left behind by a crashed run.
+    ///
+    /// Lists users whose username starts with "conformance-" in
+    /// the environment configured like the suite (PINGONE_* variables or .env; PRODUCTION is
+    /// refused unless PINGONE_ALLOW_PRODUCTION=true). Dry run unless --delete. With nothing
+    /// configured (the embedded mock) there is nothing to sweep.
+    Sweep {
+        /// Delete the leftover users (default: only list them).
+        #[arg(long)]
+        delete: bool,
+        /// Keep users younger than this many minutes (a run in progress).
+        #[arg(long, value_name = "MINUTES", value_parser = parse_minutes)]
+        older_than: Option<Duration>,
+        /// The list request's limit.
+        #[arg(long, value_name = "N", default_value_t = 100,
+              value_parser = clap::value_parser!(u32).range(1..=1000))]
+        page_size: u32,
+    },
+}
+
+/// `-o FILE`, shared by the commands that write.
+#[derive(clap::Args, Debug)]
+struct Output {
+    /// Write to FILE instead of standard output (`-` is standard output).
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    path: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum ModeArg {
+    Parity,
+    Nightly,
+}
+
+impl From<ModeArg> for Mode {
+    fn from(mode: ModeArg) -> Mode {
+        match mode {
+            ModeArg::Parity => Mode::Parity,
+            ModeArg::Nightly => Mode::Nightly,
+        }
     }
 }
+
+/// Whole minutes, at most [`MAX_OLDER_THAN_MINUTES`].
+fn parse_minutes(value: &str) -> Result<Duration, String> {
+    let minutes: u64 = value
+        .trim()
+        .parse()
+        .map_err(|_| format!("takes whole minutes, not {value:?}"))?;
+    if minutes > MAX_OLDER_THAN_MINUTES {
+        return Err(format!(
+            "{minutes} minutes is more than {MAX_OLDER_THAN_MINUTES} (100 years)"
+        ));
+    }
+    Ok(Duration::from_secs(minutes * 60))
+}
+
+/// A failure after parsing: a message and exit status 2.
+struct Failure(String);
 
 fn failed(message: impl std::fmt::Display) -> Failure {
-    Failure {
-        code: 2,
-        message: message.to_string(),
-    }
-}
-
-/// Parsed arguments of one command.
-#[derive(Default)]
-struct Args {
-    positional: Vec<String>,
-    output: Option<String>,
-    mode: Option<String>,
-    fail_on_change: bool,
-    delete: bool,
-    older_than: Option<String>,
-    page_size: Option<String>,
-    help: bool,
-}
-
-fn parse(raw: &[String]) -> Result<Args, Failure> {
-    let mut a = Args::default();
-    let mut it = raw.iter();
-    while let Some(arg) = it.next() {
-        let (name, inline) = match arg.split_once('=') {
-            Some((n, v)) if n.starts_with("--") => (n, Some(v.to_string())),
-            _ => (arg.as_str(), None),
-        };
-        let mut value = |opt: &str| -> Result<String, Failure> {
-            match inline.clone() {
-                Some(v) => Ok(v),
-                None => it
-                    .next()
-                    .cloned()
-                    .ok_or_else(|| usage(format!("{opt} needs a value"))),
-            }
-        };
-        match name {
-            "-h" | "--help" => a.help = true,
-            "-o" | "--output" => a.output = Some(value(name)?),
-            "--mode" => a.mode = Some(value(name)?),
-            "--older-than" => a.older_than = Some(value(name)?),
-            "--page-size" => a.page_size = Some(value(name)?),
-            "--fail-on-change" => a.fail_on_change = true,
-            "--delete" => a.delete = true,
-            "-" => a.positional.push(arg.clone()),
-            s if s.starts_with('-') => return Err(usage(format!("unknown option {s}"))),
-            _ => a.positional.push(arg.clone()),
-        }
-    }
-    Ok(a)
-}
-
-impl Args {
-    /// Refuse options this command does not take, and check the number of positionals.
-    fn only(&self, command: &str, allowed: &[&str], positionals: &[&str]) -> Result<(), Failure> {
-        let given = [
-            ("--output", self.output.is_some()),
-            ("--mode", self.mode.is_some()),
-            ("--fail-on-change", self.fail_on_change),
-            ("--delete", self.delete),
-            ("--older-than", self.older_than.is_some()),
-            ("--page-size", self.page_size.is_some()),
-        ];
-        if let Some((opt, _)) = given.iter().find(|(o, set)| *set && !allowed.contains(o)) {
-            return Err(usage(format!("`{command}` does not take {opt}")));
-        }
-        if self.positional.len() != positionals.len() {
-            return Err(usage(format!(
-                "`{command}` takes {} argument{} ({}), got {}",
-                positionals.len(),
-                if positionals.len() == 1 { "" } else { "s" },
-                if positionals.is_empty() {
-                    "none".to_string()
-                } else {
-                    positionals.join(" ")
-                },
-                self.positional.len()
-            )));
-        }
-        Ok(())
-    }
+    Failure(message.to_string())
 }
 
 fn main() -> ExitCode {
-    let mut raw = Vec::new();
-    for arg in std::env::args_os().skip(1) {
-        match arg.into_string() {
-            Ok(s) => raw.push(s),
-            Err(arg) => {
-                eprintln!("conformance-report: argument {arg:?} is not UTF-8");
-                return ExitCode::from(2);
-            }
-        }
-    }
-    match run(&raw) {
+    let cli = Cli::parse();
+    match run(cli.command) {
         Ok(code) => ExitCode::from(code),
-        Err(f) => {
-            eprintln!("conformance-report: {}", f.message);
-            ExitCode::from(f.code)
+        Err(Failure(message)) => {
+            eprintln!("conformance-report: {message}");
+            ExitCode::from(2)
         }
     }
 }
 
-fn run(raw: &[String]) -> Result<u8, Failure> {
-    let Some((command, rest)) = raw.split_first() else {
-        return Err(usage("no command given"));
-    };
-    let args = parse(rest)?;
-    if args.help || matches!(command.as_str(), "-h" | "--help" | "help") {
-        print!("{HELP}");
-        return Ok(0);
-    }
-    match command.as_str() {
-        "render" => {
-            args.only("render", &["--output"], &["RESULTS"])?;
-            let results = results::load(&args.positional[0]).map_err(failed)?;
-            emit(args.output.as_deref(), &results::render(&results))?;
+fn run(command: Command) -> Result<u8, Failure> {
+    match command {
+        Command::Render { results, output } => {
+            let results = results::load(&results).map_err(failed)?;
+            emit(output.path.as_deref(), &results::render(&results))?;
             Ok(0)
         }
-        "collect" => {
-            args.only("collect", &["--output"], &["DIR"])?;
-            let Some(out) = args.output.as_deref().filter(|o| *o != "-") else {
-                let results = results::load(&args.positional[0]).map_err(failed)?;
+        Command::Collect { dir, output } => {
+            let Some(out) = output.path.as_deref().filter(|o| *o != "-") else {
+                let results = results::load(&dir).map_err(failed)?;
                 emit(None, &results.to_json())?;
                 return Ok(0);
             };
-            let results =
-                results::collect(Path::new(&args.positional[0]), Path::new(out)).map_err(failed)?;
+            let results = results::collect(Path::new(&dir), Path::new(out)).map_err(failed)?;
             eprintln!(
                 "conformance-report: wrote {} case result{} to {out}",
                 results.cases.len(),
@@ -203,49 +167,28 @@ fn run(raw: &[String]) -> Result<u8, Failure> {
             );
             Ok(0)
         }
-        "compare" => {
-            args.only(
-                "compare",
-                &["--output", "--mode", "--fail-on-change"],
-                &["BASELINE", "CURRENT"],
-            )?;
-            let mode = match args.mode.as_deref() {
-                None => Mode::Nightly,
-                Some(m) => Mode::parse(m)
-                    .ok_or_else(|| usage(format!("--mode must be parity or nightly, not {m:?}")))?,
-            };
-            let baseline = results::load(&args.positional[0]).map_err(failed)?;
-            let current = results::load(&args.positional[1]).map_err(failed)?;
-            let comparison = results::compare(&baseline, &current, mode);
-            emit(args.output.as_deref(), &comparison.render())?;
-            Ok(if args.fail_on_change && comparison.changed() {
-                1
-            } else {
-                0
-            })
+        Command::Compare {
+            baseline,
+            current,
+            mode,
+            fail_on_change,
+            output,
+        } => {
+            let baseline = results::load(&baseline).map_err(failed)?;
+            let current = results::load(&current).map_err(failed)?;
+            let comparison = results::compare(&baseline, &current, mode.into());
+            emit(output.path.as_deref(), &comparison.render())?;
+            Ok(u8::from(fail_on_change && comparison.changed()))
         }
-        "sweep" => {
-            args.only("sweep", &["--delete", "--older-than", "--page-size"], &[])?;
-            let mut options = SweepOptions {
-                delete: args.delete,
-                ..SweepOptions::default()
-            };
-            if let Some(m) = &args.older_than {
-                let minutes: u64 = m
-                    .parse()
-                    .map_err(|_| usage(format!("--older-than takes whole minutes, not {m:?}")))?;
-                options.older_than = Some(Duration::from_secs(minutes * 60));
-            }
-            if let Some(p) = &args.page_size {
-                options.page_size = p
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=1000).contains(n))
-                    .ok_or_else(|| usage(format!("--page-size takes 1 to 1000, not {p:?}")))?;
-            }
-            sweep(&options)
-        }
-        other => Err(usage(format!("unknown command {other:?}"))),
+        Command::Sweep {
+            delete,
+            older_than,
+            page_size,
+        } => sweep(&SweepOptions {
+            delete,
+            page_size,
+            older_than,
+        }),
     }
 }
 
@@ -276,5 +219,16 @@ fn emit(output: Option<&str>, text: &str) -> Result<(), Failure> {
             eprintln!("conformance-report: wrote {path}");
             Ok(())
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        Cli::command().debug_assert();
     }
 }

@@ -1,7 +1,7 @@
 //! The sweep: find, and on request delete, users a crashed run left behind.
 //!
 //! Every user the suite creates has a username starting with
-//! [`USER_PREFIX`](crate::suite::session::USER_PREFIX) (`conformance-`), and the runner deletes
+//! [`crate::suite::session::USER_PREFIX`] (`conformance-`), and the runner deletes
 //! it when the case ends. A run that dies half-way (killed job, timeout) leaves its users; the
 //! nightly workflow sweeps before each run. Like Terraform's sweepers (facts §6), the sweep
 //! lists by name prefix, here `GET users?filter=username sw "conformance-"&limit=N`, following
@@ -342,7 +342,8 @@ fn keep_reason(
             .map(|d| d.as_secs() as i64)
             .unwrap_or(0);
         let age = now - created;
-        if age < min_age.as_secs() as i64 {
+        // A minimum age beyond i64 seconds keeps everything rather than wrapping to "any age".
+        if age < i64::try_from(min_age.as_secs()).unwrap_or(i64::MAX) {
             return Some(format!(
                 "created {} min ago, younger than {} min",
                 age.max(0) / 60,

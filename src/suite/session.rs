@@ -16,37 +16,7 @@ use super::deviations::{Deviation, KNOWN_DEVIATIONS};
 /// Prefix of every username the suite creates; the sweep deletes only these.
 pub const USER_PREFIX: &str = "conformance-";
 
-/// What kind of server a session talks to.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
-pub enum TargetKind {
-    /// The mock started in-process because nothing was configured.
-    EmbeddedMock,
-    /// A mock handed over in code (self-tests).
-    Mock,
-    /// A PingOne tenant, or any server configured through the variables.
-    Tenant,
-}
-
-/// Where and how to connect.
-#[derive(Clone, Debug)]
-pub struct TargetInfo {
-    /// Kind of target.
-    pub kind: TargetKind,
-    /// API base URL ending in `/v1`, no trailing slash.
-    pub api_url: String,
-    /// Auth base URL, no trailing slash.
-    pub auth_url: String,
-    /// Environment of the worker app (token URL); `None` with a ready token.
-    pub worker_environment_id: Option<String>,
-    /// Environment whose users are tested.
-    pub environment_id: String,
-    /// Credentials.
-    pub credentials: Credentials,
-    /// Population for created users.
-    pub population_id: Option<String>,
-    /// Existing user to test on as well.
-    pub test_user_id: Option<String>,
-}
+pub use crate::config::{TargetInfo, TargetKind};
 
 impl TargetInfo {
     /// The target of a running mock, with its first seeded user as the existing test user.
@@ -128,19 +98,7 @@ impl Session {
                 let target = TargetInfo::from_mock(&mock, TargetKind::EmbeddedMock);
                 Session::open(target, config.run, Some(mock)).await
             }
-            Target::Tenant(t) => {
-                let target = TargetInfo {
-                    kind: TargetKind::Tenant,
-                    api_url: t.api_url,
-                    auth_url: t.auth_url,
-                    worker_environment_id: t.environment_id,
-                    environment_id: t.target_environment_id,
-                    credentials: t.credentials,
-                    population_id: t.population_id,
-                    test_user_id: t.test_user_id,
-                };
-                Session::open(target, config.run, None).await
-            }
+            Target::Server(target) => Session::open(target, config.run, None).await,
         }
     }
 
@@ -162,9 +120,10 @@ impl Session {
             retry_cap: run.retry_cap,
         })
         .map_err(SessionError::Other)?;
-        let deviations = match target.kind {
-            TargetKind::Tenant => KNOWN_DEVIATIONS.to_vec(),
-            _ => Vec::new(),
+        let deviations = if target.kind.is_tenant() {
+            KNOWN_DEVIATIONS.to_vec()
+        } else {
+            Vec::new()
         };
         let mut session = Session {
             target,
@@ -195,10 +154,7 @@ impl Session {
 
     /// The token endpoint, `{auth}/{workerEnvID}/as/token`, when the session has one.
     pub fn token_url(&self) -> Option<String> {
-        self.target
-            .worker_environment_id
-            .as_ref()
-            .map(|env| format!("{}/{env}/as/token", self.target.auth_url))
+        self.target.token_url()
     }
 
     /// `{api}/environments/{envID}{path}`.

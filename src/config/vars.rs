@@ -1,0 +1,200 @@
+//! The variables this crate reads: one table, [`VARIABLES`], from which everything else is
+//! derived (the [`var`] name constants, the tenant-only list, which values are
+//! secrets, and the `.env.example` and README tables, both checked against it by the tests below).
+//!
+//! A row of `vars!` reads
+//!
+//! ```text
+//! /// One sentence: what the variable means, its values and default.
+//! CONSTANT = "PINGONE_NAME", scope: Target, secret: false;
+//! ```
+//!
+//! - the doc comment is the meaning: it documents the constant, and is the comment above the
+//!   variable in `.env.example` and its line in the README table (word for word);
+//! - `scope: Target` marks a variable that only makes sense with a configured target (a tenant
+//!   or a standalone mock): set without credentials it is an error, not a silent fallback to the
+//!   embedded mock; `scope: Run` applies to every run;
+//! - `secret: true` marks a value that is never echoed in a problem text (and must be held in a
+//!   [`Secret`](crate::secret::Secret) once read).
+
+/// Whether a variable needs a configured target.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// Only meaningful with a configured target (tenant or standalone mock).
+    Target,
+    /// Applies to every run, the embedded mock included.
+    Run,
+}
+
+/// One row of the variable table.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Variable {
+    /// The variable's name, e.g. `PINGONE_ENVIRONMENT_ID`.
+    pub name: &'static str,
+    /// One sentence: what it means, its values and its default.
+    pub meaning: &'static str,
+    /// Whether it needs a configured target.
+    pub scope: Scope,
+    /// Whether its value is a secret (never echoed).
+    pub secret: bool,
+}
+
+macro_rules! vars {
+    ($( $(#[doc = $doc:literal])+ $constant:ident = $name:literal, scope: $scope:ident, secret: $secret:literal; )+) => {
+        /// Names of the environment variables read by this module, one constant per row of
+        /// [`VARIABLES`](crate::config::VARIABLES).
+        pub mod var {
+            $( $(#[doc = $doc])+ pub const $constant: &str = $name; )+
+        }
+
+        /// Every variable this crate reads, with its meaning, scope and secrecy.
+        pub const VARIABLES: &[Variable] = &[
+            $( Variable {
+                name: $name,
+                meaning: concat!($($doc),+).trim_ascii_start(),
+                scope: Scope::$scope,
+                secret: $secret,
+            }, )+
+        ];
+    };
+}
+
+vars! {
+    // --- which target ------------------------------------------------------------------------
+    /// UUID of the environment that holds the worker app (token URL); also the environment under test unless PINGONE_TARGET_ENVIRONMENT_ID is set. Unset everything to use the embedded mock.
+    ENVIRONMENT_ID = "PINGONE_ENVIRONMENT_ID", scope: Target, secret: false;
+    /// UUID of the environment under test, if it differs from PINGONE_ENVIRONMENT_ID.
+    TARGET_ENVIRONMENT_ID = "PINGONE_TARGET_ENVIRONMENT_ID", scope: Target, secret: false;
+    /// What the configured server is: tenant (default, a PingOne tenant) or mock (a standalone pingone-mock; tenant-only behaviour such as known deviations and the smaller fuzz budget does not apply).
+    TARGET_KIND = "PINGONE_TARGET_KIND", scope: Target, secret: false;
+    /// Region of the tenant: NA (default), EU, AP, CA, AU or SG.
+    REGION_CODE = "PINGONE_REGION_CODE", scope: Target, secret: false;
+    /// Full API base URL overriding the region's, e.g. http://127.0.0.1:8080/v1.
+    API_URL = "PINGONE_API_URL", scope: Target, secret: false;
+    /// Full auth base URL overriding the region's, e.g. http://127.0.0.1:8080.
+    AUTH_URL = "PINGONE_AUTH_URL", scope: Target, secret: false;
+    // --- credentials -------------------------------------------------------------------------
+    /// Client ID of a worker app (roles: Identity Data Admin, plus one that can read the environment such as Environment Admin); needs PINGONE_CLIENT_SECRET and PINGONE_ENVIRONMENT_ID.
+    CLIENT_ID = "PINGONE_CLIENT_ID", scope: Target, secret: false;
+    /// Client secret of that worker app (never printed).
+    CLIENT_SECRET = "PINGONE_CLIENT_SECRET", scope: Target, secret: true;
+    /// Token endpoint authentication: basic (default, client_secret_basic) or post (client_secret_post).
+    TOKEN_AUTH_METHOD = "PINGONE_TOKEN_AUTH_METHOD", scope: Target, secret: false;
+    /// A ready bearer access token instead of client credentials (never printed); not together with PINGONE_CLIENT_ID/PINGONE_CLIENT_SECRET.
+    API_ACCESS_TOKEN = "PINGONE_API_ACCESS_TOKEN", scope: Target, secret: true;
+    // --- test data ---------------------------------------------------------------------------
+    /// UUID of the population for users the suite creates (default: the environment's default population).
+    POPULATION_ID = "PINGONE_POPULATION_ID", scope: Target, secret: false;
+    /// UUID of an existing user that MFA-EXISTING-01 toggles and then restores; every other case still creates its own users.
+    TEST_USER_ID = "PINGONE_TEST_USER_ID", scope: Target, secret: false;
+    // --- how to run --------------------------------------------------------------------------
+    /// true allows writes to a PRODUCTION environment (default false: only SANDBOX).
+    ALLOW_PRODUCTION = "PINGONE_ALLOW_PRODUCTION", scope: Run, secret: false;
+    /// true makes SHOULD-level failures fail the run (default false: they are reported).
+    STRICT = "PINGONE_STRICT", scope: Run, secret: false;
+    /// Timeout of each HTTP request in seconds (default 30).
+    REQUEST_TIMEOUT_SECS = "PINGONE_REQUEST_TIMEOUT_SECS", scope: Run, secret: false;
+    /// Number of HTTP requests in flight at once, across all cases, 1 to 64 (default 4).
+    CONCURRENCY = "PINGONE_CONCURRENCY", scope: Run, secret: false;
+    /// Retries of a request answered 429 or 503 (default 5).
+    MAX_RETRIES = "PINGONE_MAX_RETRIES", scope: Run, secret: false;
+    /// Longest wait before a retry in seconds, also capping Retry-After (default 30).
+    RETRY_CAP_SECS = "PINGONE_RETRY_CAP_SECS", scope: Run, secret: false;
+    /// Number of generated invalid bodies MFA-FUZZ-01 sends (default 24 against a tenant, 256 against a mock).
+    FUZZ_CASES = "PINGONE_FUZZ_CASES", scope: Run, secret: false;
+}
+
+/// The variables that need a configured target ([`Scope::Target`]).
+pub fn target_variables() -> impl Iterator<Item = &'static str> {
+    VARIABLES
+        .iter()
+        .filter(|v| v.scope == Scope::Target)
+        .map(|v| v.name)
+}
+
+/// The variables whose values are secrets.
+pub fn secret_variables() -> impl Iterator<Item = &'static str> {
+    VARIABLES.iter().filter(|v| v.secret).map(|v| v.name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_variable_is_listed_once_with_a_one_line_meaning() {
+        let mut names: Vec<&str> = VARIABLES.iter().map(|v| v.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), VARIABLES.len(), "duplicate names");
+        for v in VARIABLES {
+            assert!(v.name.starts_with("PINGONE_"), "{}", v.name);
+            assert!(
+                !v.meaning.is_empty()
+                    && !v.meaning.contains('\n')
+                    && !v.meaning.starts_with(' ')
+                    && v.meaning.ends_with('.'),
+                "{}: {:?}",
+                v.name,
+                v.meaning
+            );
+        }
+        assert_eq!(var::CLIENT_SECRET, "PINGONE_CLIENT_SECRET");
+        let secrets: Vec<&str> = secret_variables().collect();
+        assert_eq!(secrets, [var::CLIENT_SECRET, var::API_ACCESS_TOKEN]);
+        assert!(target_variables().any(|n| n == var::TEST_USER_ID));
+        assert!(!target_variables().any(|n| n == var::STRICT));
+    }
+
+    /// `.env.example` lists every variable, empty, under its one-line meaning.
+    #[test]
+    fn env_example_lists_every_variable_with_its_meaning_and_no_value() {
+        let example = include_str!("../../.env.example");
+        let lines: Vec<&str> = example.lines().collect();
+        for v in VARIABLES {
+            let at = lines
+                .iter()
+                .position(|l| *l == format!("{}=", v.name))
+                .unwrap_or_else(|| panic!("{}= missing from .env.example", v.name));
+            assert!(
+                at > 0 && lines[at - 1] == format!("# {}", v.meaning),
+                "{}: the comment above it in .env.example differs from its meaning in src/config/vars.rs",
+                v.name
+            );
+        }
+        for line in lines
+            .iter()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+        {
+            let (name, value) = line.split_once('=').expect("NAME=");
+            assert!(value.is_empty(), "{name} has a value in .env.example");
+            assert!(
+                VARIABLES.iter().any(|v| v.name == name),
+                "{name} is in .env.example but not in src/config/vars.rs"
+            );
+        }
+    }
+
+    /// The README's variable table has one row per variable, `` | `NAME` | meaning | ``, in the
+    /// order of the table, with the meaning word for word.
+    #[test]
+    fn readme_variable_table_matches_the_table() {
+        let readme = include_str!("../../README.md");
+        let rows: Vec<(&str, &str)> = readme
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `PINGONE_"))
+            .filter_map(|l| l.split_once("` | "))
+            .map(|(name, rest)| (name, rest.strip_suffix(" |").unwrap_or(rest)))
+            .collect();
+        let expected: Vec<(String, &str)> = VARIABLES
+            .iter()
+            .map(|v| (v.name.trim_start_matches("PINGONE_").to_owned(), v.meaning))
+            .collect();
+        let found: Vec<(String, &str)> = rows.iter().map(|(n, m)| ((*n).to_owned(), *m)).collect();
+        assert_eq!(
+            found, expected,
+            "README.md's variable table differs from src/config/vars.rs (one row per variable, \
+             `| `NAME` | meaning |`, same order, meaning word for word)"
+        );
+    }
+}
