@@ -10,7 +10,8 @@ use crate::http::Exchange;
 use crate::schema::{self, Schema};
 
 use super::cases::{
-    Answer, Evidence, Expect, Grade, Method, ReadBack, Statuses, Stored, StoredValue, Tier, must,
+    Answer, Evidence, Expect, Grade, Method, ReadBack, Rejection, Statuses, Stored, StoredValue,
+    Tier, must,
 };
 use super::ctx::{CaseCtx, Step, is_json_media_type};
 
@@ -164,9 +165,9 @@ impl CaseCtx {
     ) -> Step<()> {
         let expect = self.case.expect;
         let accepted = (200..300).contains(&ex.status);
-        let status_ok = match expect.or_rejected {
-            Some(prefer) => {
-                if let Some(p) = prefer
+        let status_ok = match expect.rejection {
+            Rejection::Conforming | Rejection::Either(_) => {
+                if let Rejection::Either(p) = expect.rejection
                     && accepted != (p.answer == Answer::Accepted)
                 {
                     self.note(p.grade.tier, p.check, p.shown, ex.summary(), Some(ex));
@@ -183,14 +184,14 @@ impl CaseCtx {
                     self.check(ex, &rejected)
                 }
             }
-            None => self.expect_answer(ex, &expect, sent, self.carried_check()),
+            Rejection::Nonconforming => self.expect_answer(ex, &expect, sent, self.carried_check()),
         };
-        if let Some((preferred, grade)) = expect.prefers_status
+        if let Some(preferred) = expect.prefers_status
             && self.ensure(
-                ex.status == preferred,
-                grade.tier,
-                "unsupported method",
-                format!("HTTP {preferred}"),
+                ex.status == preferred.status,
+                preferred.grade.tier,
+                preferred.check,
+                format!("HTTP {}", preferred.status),
                 || ex.summary(),
                 Some(ex),
             )

@@ -194,6 +194,30 @@ pub struct Prefer {
     pub grade: Grade,
 }
 
+/// Whether a 4xx rejection conforms besides [`Expect::status`]. When it does, a 2xx answer is
+/// held to the row's status, schema and value, and any other answer must be a 4xx P1Error (at
+/// [`Expect::status_grade`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rejection {
+    /// Only [`Expect::status`] conforms.
+    Nonconforming,
+    /// A 4xx rejection conforms too, with no preference.
+    Conforming,
+    /// Both conform; a SHOULD-level check prefers one.
+    Either(Prefer),
+}
+
+/// A status preferred among the conforming ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PreferredStatus {
+    /// The preferred status.
+    pub status: u16,
+    /// The name of the check, e.g. `unsupported method`.
+    pub check: &'static str,
+    /// Tier and evidence.
+    pub grade: Grade,
+}
+
 /// What a case accepts of its main answer, and what must be stored afterwards. Built in the
 /// row with the `const` builders, e.g.
 /// `Expect::p1_error(&[400], must(SPEC)).codes(CODES_400, must(SPEC))`; read by the one
@@ -214,11 +238,10 @@ pub struct Expect {
     pub codes: Option<Codes>,
     /// A 2xx body's mfaEnabled is the value sent (checked when the status conforms).
     pub carries_sent: Option<Grade>,
-    /// A rejection is also conforming: any 2xx is held to [`Expect::status`], anything else
-    /// must be a 4xx (at [`Expect::status_grade`]); with a preference between the two.
-    pub or_rejected: Option<Option<Prefer>>,
-    /// Preferred among the conforming statuses (for example 405 among all 4xx).
-    pub prefers_status: Option<(u16, Grade)>,
+    /// Whether a 4xx rejection conforms besides [`Expect::status`].
+    pub rejection: Rejection,
+    /// A status preferred among the conforming ones (for example 405 among all 4xx).
+    pub prefers_status: Option<PreferredStatus>,
     /// When the preferred status came, an `Allow` header naming this method.
     pub allow: Option<(Method, Grade)>,
     /// A `details[].target` naming `mfaEnabled` (checked when the status conforms).
@@ -255,7 +278,7 @@ impl Expect {
             success,
             codes: None,
             carries_sent: None,
-            or_rejected: None,
+            rejection: Rejection::Nonconforming,
             prefers_status: None,
             allow: None,
             names_field: None,
@@ -275,15 +298,30 @@ impl Expect {
         self
     }
 
-    /// A 4xx rejection conforms too, with an optional preference.
-    pub const fn or_rejected(mut self, prefer: Option<Prefer>) -> Expect {
-        self.or_rejected = Some(prefer);
+    /// A 4xx rejection conforms too.
+    pub const fn or_rejected(mut self) -> Expect {
+        self.rejection = Rejection::Conforming;
         self
     }
 
-    /// `status` is preferred among the conforming ones.
-    pub const fn prefers_status(mut self, status: u16, grade: Grade) -> Expect {
-        self.prefers_status = Some((status, grade));
+    /// A 4xx rejection conforms too, and `prefer` says which of the two is preferred.
+    pub const fn either(mut self, prefer: Prefer) -> Expect {
+        self.rejection = Rejection::Either(prefer);
+        self
+    }
+
+    /// `status` is preferred among the conforming ones (checked as `check`).
+    pub const fn prefers_status(
+        mut self,
+        status: u16,
+        check: &'static str,
+        grade: Grade,
+    ) -> Expect {
+        self.prefers_status = Some(PreferredStatus {
+            status,
+            check,
+            grade,
+        });
         self
     }
 

@@ -15,6 +15,8 @@ use super::cases::{Case, Method, Tier};
 use super::ctx::{CaseCtx, Shared, lock};
 use super::session::Session;
 
+pub use super::areas::redact;
+pub use super::cases::CODES_400;
 pub use super::ctx::is_json_media_type;
 pub use super::fuzz::{invalid_bodies, is_valid_body};
 pub use super::outcome::{CaseResult, Finding, Outcome};

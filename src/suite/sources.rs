@@ -82,17 +82,17 @@ pub(super) const fn write_or_reject(
         must(Evidence::Doc(DOC_UPDATE)),
     )
     .carries_sent(must(Evidence::Doc(DOC_UPDATE)))
-    .or_rejected(Some(Prefer {
+    .either(Prefer {
         answer,
         shown,
         check,
         grade: should(why),
-    }))
+    })
     .stored(Stored::AsAnswered)
 }
 
 pub(super) const METHOD_EXPECT: Expect = Expect::client_error(must(Evidence::Doc(DOC_405)))
-    .prefers_status(405, should(Evidence::Doc(DOC_405)))
+    .prefers_status(405, "unsupported method", should(Evidence::Doc(DOC_405)))
     .allow(Method::Put, should(Evidence::Spec(DOC_405)))
     .reads(
         StoredValue::Before,
@@ -124,7 +124,7 @@ pub(super) const CREATED: Expect =
 
 pub(super) const UPDATE_USER: Expect =
     Expect::ok(&[200], Schema::User, must(Evidence::Doc(DOC_CANNOT_UPDATE)))
-        .or_rejected(None)
+        .or_rejected()
         .reads(
             StoredValue::Before,
             ReadBack::MfaAndUser,
@@ -136,6 +136,13 @@ pub(super) const LINKS: Expect = Expect::ok(
     &[200],
     Schema::UserMfaEnabled,
     must(Evidence::Doc(DOC_EXAMPLE)),
+);
+
+/// GET .../mfaEnabled: 200 UserMFAEnabled (set-up reads).
+pub(super) const READ_VALUE: Expect = Expect::ok(
+    &[200],
+    Schema::UserMfaEnabled,
+    must(Evidence::Doc(DOC_READ)),
 );
 
 pub(super) const DOC_READ: &str =

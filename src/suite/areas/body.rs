@@ -2,10 +2,9 @@
 
 use serde_json::{Value, json};
 
-use crate::schema::Schema;
-
-use super::super::cases::{Evidence, Expect, Method, must};
+use super::super::cases::Method;
 use super::super::ctx::{Abort, CaseCtx, Step};
+use super::super::sources::READ_VALUE;
 
 impl CaseCtx {
     /// PUT each value in turn, from the opposite baseline.
@@ -33,7 +32,7 @@ impl CaseCtx {
         let ex = self
             .send(self.request(Method::Get, &self.mfa_url(&user)))
             .await?;
-        self.check(&ex, &READ_FOR_ROUND_TRIP);
+        self.check(&ex, &READ_VALUE);
         let Some(mut body) = ex.json().filter(Value::is_object) else {
             return Err(Abort);
         };
@@ -43,12 +42,3 @@ impl CaseCtx {
         self.judge(&ex, Some(&user), Some(true), false).await
     }
 }
-
-/// The set-up GET of MFA-BODY-06.
-const READ_FOR_ROUND_TRIP: Expect = Expect::ok(
-    &[200],
-    Schema::UserMfaEnabled,
-    must(Evidence::Doc(
-        "DOC Read User MFA Enabled; SPEC readUserMFAEnabled 200 UserMFAEnabled (facts §1.1, §1.3)",
-    )),
-);

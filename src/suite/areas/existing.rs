@@ -2,19 +2,9 @@
 
 use serde_json::Value;
 
-use crate::schema::Schema;
-
-use super::super::cases::{Evidence, Expect, Method, Tier, must};
+use super::super::cases::{Method, Tier};
 use super::super::ctx::{Abort, CaseCtx, Step, lock};
-
-/// The set-up read of the existing user's value.
-const READ_ORIGINAL: Expect = Expect::ok(
-    &[200],
-    Schema::UserMfaEnabled,
-    must(Evidence::Doc(
-        "DOC Read User MFA Enabled; SPEC readUserMFAEnabled 200 UserMFAEnabled (facts §1.1, §1.3)",
-    )),
-);
+use super::super::sources::READ_VALUE;
 
 impl CaseCtx {
     pub(super) async fn existing_user(&mut self) -> Step<()> {
@@ -25,7 +15,7 @@ impl CaseCtx {
         let ex = self
             .send(self.request(Method::Get, &self.mfa_url(&user)))
             .await?;
-        self.check(&ex, &READ_ORIGINAL);
+        self.check(&ex, &READ_VALUE);
         let Some(original) = ex
             .json()
             .and_then(|j| j.get("mfaEnabled").and_then(Value::as_bool))
