@@ -3,7 +3,7 @@
 //! one-line stimulus and a one-line requirement, in the manner of h2spec, and states both what
 //! it sends ([`Kind`]) and what it accepts ([`Expect`]): the statuses, the schema, the error
 //! codes, and the tier and evidence of each sub-check. The runner (`runner.rs`) performs the
-//! [`Kind`] and hands every answer to the one checker (`checker.rs`), which reads the
+//! [`Kind`] (one file of procedures per area) and hands every answer to the one checker (`checker.rs`), which reads the
 //! [`Expect`] of the row.
 //!
 //! Sources are cited by the section of `../shared/docs/pingone-api-facts.md` that quotes them.
@@ -512,8 +512,8 @@ pub const CASES: &[Case] = &[
         stimulus: "PUT {\"mfaEnabled\": true} on users/not-a-uuid/mfaEnabled",
         requirement: "4xx with a P1Error (400 and 404 both conform)",
         kind: Kind::NonUuidUser,
-        expect: Expect::client_error(must(Evidence::Spec(
-            "SPEC path parameter userID; response undocumented (facts §3)",
+        expect: Expect::client_error(must(Evidence::Inferred(
+            "SPEC path parameter userID; the response is undocumented (facts §3)",
         ))),
     },
     Case {
@@ -688,7 +688,8 @@ pub const CASES: &[Case] = &[
         stimulus: "POST .../as/token grant_type=client_credentials with the configured client authentication",
         requirement: "200 JSON with a non-empty access_token, token_type Bearer and a positive expires_in",
         kind: Kind::Token(TokenProbe::Issue),
-        expect: Expect::status(&[200], must(Evidence::Doc(DOC_TOKEN))),
+        expect: Expect::status(&[200], must(Evidence::Doc(DOC_TOKEN)))
+            .procedure(must(Evidence::Doc(DOC_TOKEN))),
     },
     Case {
         id: "MFA-TOKEN-02",
@@ -731,6 +732,14 @@ mod tests {
             by_id("MFA-BODY-03").map(Case::test_name).as_deref(),
             Some("body_03")
         );
+    }
+
+    #[test]
+    fn rows_whose_procedure_checks_more_grade_those_checks() {
+        for c in CASES {
+            let checks_more = matches!(c.kind, Kind::Links(_) | Kind::Token(TokenProbe::Issue));
+            assert_eq!(c.expect.procedure.is_some(), checks_more, "{}", c.id);
+        }
     }
 
     #[test]

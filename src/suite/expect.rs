@@ -248,6 +248,10 @@ pub struct Expect {
     pub names_field: Option<Grade>,
     /// The stored value afterwards.
     pub stored: Stored,
+    /// Tier and evidence of the checks the area's procedure makes of the answer besides these
+    /// (the `_links` hrefs of MFA-LINKS, the token response of MFA-TOKEN-01); `None` where it
+    /// makes none.
+    pub procedure: Option<Grade>,
 }
 
 impl Expect {
@@ -283,6 +287,7 @@ impl Expect {
             allow: None,
             names_field: None,
             stored: Stored::Unchecked,
+            procedure: None,
         }
     }
 
@@ -341,6 +346,21 @@ impl Expect {
     pub const fn stored(mut self, stored: Stored) -> Expect {
         self.stored = stored;
         self
+    }
+
+    /// The grade of the area procedure's own checks.
+    pub const fn procedure(mut self, grade: Grade) -> Expect {
+        self.procedure = Some(grade);
+        self
+    }
+
+    /// The grade of the area procedure's own checks (MUST when a row forgot to give it, and
+    /// a unit test of `cases.rs` makes sure none does).
+    pub fn procedure_grade(&self) -> Grade {
+        self.procedure.unwrap_or(Grade {
+            tier: Tier::Must,
+            evidence: Evidence::Invariant("no grade given"),
+        })
     }
 
     /// `value` reads back through `read`, checked as "… reads `why`".

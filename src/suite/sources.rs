@@ -93,7 +93,12 @@ pub(super) const fn write_or_reject(
 
 pub(super) const METHOD_EXPECT: Expect = Expect::client_error(must(Evidence::Doc(DOC_405)))
     .prefers_status(405, "unsupported method", should(Evidence::Doc(DOC_405)))
-    .allow(Method::Put, should(Evidence::Spec(DOC_405)))
+    .allow(
+        Method::Put,
+        should(Evidence::Spec(
+            "RFC 9110 §15.5.6: the origin server MUST generate an Allow header in a 405",
+        )),
+    )
     .reads(
         StoredValue::Before,
         ReadBack::MfaAndUser,
@@ -136,7 +141,8 @@ pub(super) const LINKS: Expect = Expect::ok(
     &[200],
     Schema::UserMfaEnabled,
     must(Evidence::Doc(DOC_EXAMPLE)),
-);
+)
+.procedure(must(Evidence::Doc(DOC_EXAMPLE)));
 
 /// GET .../mfaEnabled: 200 UserMFAEnabled (set-up reads).
 pub(super) const READ_VALUE: Expect = Expect::ok(

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::super::cases::{Tier, Via};
+use super::super::cases::Via;
 use super::super::ctx::{CaseCtx, Step};
 
 impl CaseCtx {
@@ -28,7 +28,7 @@ impl CaseCtx {
         let want_user = self.user_url(&user);
         self.ensure(
             self_href.as_deref() == Some(want_self.as_str()),
-            Tier::Must,
+            self.case.expect.procedure_grade().tier,
             "_links.self.href is the request URL",
             want_self.clone(),
             || show_opt(self_href.as_deref()),
@@ -36,7 +36,7 @@ impl CaseCtx {
         );
         self.ensure(
             user_href.as_deref() == Some(want_user.as_str()),
-            Tier::Must,
+            self.case.expect.procedure_grade().tier,
             "_links.user.href is the user's URL",
             want_user.clone(),
             || show_opt(user_href.as_deref()),

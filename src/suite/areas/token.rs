@@ -7,7 +7,7 @@ use serde_json::Value;
 use crate::config::{Credentials, TokenAuthMethod};
 use crate::http::{Auth, Request};
 
-use super::super::cases::{Tier, TokenProbe};
+use super::super::cases::TokenProbe;
 use super::super::ctx::{CaseCtx, Step, is_json_media_type};
 
 impl CaseCtx {
@@ -86,7 +86,7 @@ impl CaseCtx {
                 );
                 self.ensure(
                     is_json_media_type(ct),
-                    Tier::Must,
+                    self.case.expect.procedure_grade().tier,
                     "Content-Type is JSON",
                     "application/json",
                     || format!("Content-Type: {ct}"),
@@ -102,7 +102,7 @@ impl CaseCtx {
                     .is_some_and(|n| n > 0);
                 self.ensure(
                     has_token && bearer && expires,
-                    Tier::Must,
+                    self.case.expect.procedure_grade().tier,
                     "the token response",
                     "access_token a non-empty string, token_type Bearer, expires_in a positive integer",
                     || shape(&body),
