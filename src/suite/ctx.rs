@@ -261,7 +261,7 @@ impl CaseCtx {
             .and_then(|j| j.get("mfaEnabled").and_then(Value::as_bool)))
     }
 
-    /// PUT `body` with Content-Type `content_type` (`JSON` by default) on .../mfaEnabled.
+    /// PUT `body` on .../mfaEnabled with Content-Type `content_type` (`None`: no header).
     pub(super) fn put_raw(&self, user: &str, body: &[u8], content_type: Option<&str>) -> Request {
         let req = self
             .request(Method::Put, &self.mfa_url(user))
