@@ -39,6 +39,16 @@ pub enum Schema {
 }
 
 impl Schema {
+    /// The schema's name in Ping's OpenAPI documents, e.g. `UserMFAEnabled`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Schema::UserMfaEnabled => "UserMFAEnabled",
+            Schema::P1Error => "P1Error",
+            Schema::User => "User",
+            Schema::Environment => "Environment",
+        }
+    }
+
     /// Every schema, for iteration in tests and reports.
     pub const ALL: [Schema; 4] = [
         Schema::UserMfaEnabled,

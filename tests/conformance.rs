@@ -1,10 +1,12 @@
 //! The conformance suite: checks that a PingOne environment (or the bundled mock, or any server
 //! speaking this API) does what the documentation of *Update User MFA Enabled* promises.
 //!
-//! This file is the thin rstest layer: it names, parameterizes and selects the cases that live
-//! in the library (`src/suite/cases.rs`) and runs them through the library's runner. Each
-//! rstest case carries the case ID, so `cargo test --test conformance body_03` runs one case
-//! and `cargo test --test conformance invalid_` one area.
+//! This file is the thin rstest layer: it names and selects the cases that live in the library
+//! (`src/suite/cases.rs`) and runs them through the library's runner. There is one test per
+//! case, named by its ID only (`MFA-BODY-03` is `body_03`), so inserting a case renames no other
+//! test; `cargo test --test conformance body_03` runs one case and
+//! `cargo test --test conformance invalid_` exactly one area (the stems are the ID stems, see
+//! `Area::stem`).
 //!
 //! Target: the bundled mock, started in-process, unless `PINGONE_ENVIRONMENT_ID` or
 //! `PINGONE_API_ACCESS_TOKEN` is set (environment or `.env`; see README.md). A configuration
@@ -23,9 +25,9 @@ use std::sync::{Arc, LazyLock, Mutex};
 
 use pingone_mfa_conformance::config::Config;
 use pingone_mfa_conformance::suite::{
-    CaseResult, Finding, Outcome, Session, Tier, cases, run_case,
+    Area, CaseResult, Finding, Outcome, Session, Tier, cases, run_case,
 };
-use rstest::rstest;
+use rstest::{fixture, rstest};
 
 struct Suite {
     rt: tokio::runtime::Runtime,
@@ -63,7 +65,13 @@ fn say(message: &str) {
     let _ = writeln!(std::io::stderr(), "{message}");
 }
 
+/// The shared target, for each case test.
+#[fixture]
 fn suite() -> &'static Suite {
+    target()
+}
+
+fn target() -> &'static Suite {
     match &*SUITE {
         Ok(s) => s,
         Err(message) => {
@@ -77,8 +85,7 @@ fn suite() -> &'static Suite {
     }
 }
 
-fn run(id: &str) -> CaseResult {
-    let suite = suite();
+fn run(suite: &Suite, id: &str) -> CaseResult {
     let case = cases::by_id(id).unwrap_or_else(|| panic!("no case {id} in src/suite/cases.rs"));
     suite.rt.block_on(run_case(suite.session.clone(), case))
 }
@@ -94,7 +101,7 @@ fn snapshot_links(id: &str, links: &serde_json::Value) {
 }
 
 fn conclude(mut result: CaseResult) {
-    let strict = suite().session.run.strict;
+    let strict = target().session.run.strict;
     // The snapshot is part of the verdict: a changed `_links` structure fails the case, and the
     // recorded result says so.
     if let Some(links) = result.links.clone() {
@@ -127,7 +134,7 @@ fn conclude(mut result: CaseResult) {
         Outcome::Warn if !strict => say(&format!("warning: {}", result.render())),
         _ => say(&result.render()),
     }
-    pingone_mfa_conformance::results::record(&result, &suite().session);
+    pingone_mfa_conformance::results::record(&result, &target().session);
     if !result.cleanup.is_empty() {
         say(&format!(
             "{}: clean-up problems: {}",
@@ -140,68 +147,115 @@ fn conclude(mut result: CaseResult) {
     }
 }
 
-#[rstest]
-#[case::body_01("MFA-BODY-01")]
-#[case::body_02("MFA-BODY-02")]
-#[case::body_03("MFA-BODY-03")]
-#[case::body_04("MFA-BODY-04")]
-#[case::body_05("MFA-BODY-05")]
-#[case::body_06("MFA-BODY-06")]
-#[case::read_01("MFA-READ-01")]
-#[case::links_01("MFA-LINKS-01")]
-#[case::links_02("MFA-LINKS-02")]
-#[case::invalid_01("MFA-INVALID-01")]
-#[case::invalid_02("MFA-INVALID-02")]
-#[case::invalid_03("MFA-INVALID-03")]
-#[case::invalid_04("MFA-INVALID-04")]
-#[case::invalid_05("MFA-INVALID-05")]
-#[case::invalid_06("MFA-INVALID-06")]
-#[case::invalid_07("MFA-INVALID-07")]
-#[case::invalid_08("MFA-INVALID-08")]
-#[case::invalid_09("MFA-INVALID-09")]
-#[case::invalid_10("MFA-INVALID-10")]
-#[case::invalid_11("MFA-INVALID-11")]
-#[case::invalid_12("MFA-INVALID-12")]
-#[case::invalid_13("MFA-INVALID-13")]
-#[case::invalid_14("MFA-INVALID-14")]
-#[case::invalid_15("MFA-INVALID-15")]
-#[case::invalid_16("MFA-INVALID-16")]
-#[case::hdr_01("MFA-HDR-01")]
-#[case::hdr_02("MFA-HDR-02")]
-#[case::hdr_03("MFA-HDR-03")]
-#[case::auth_01("MFA-AUTH-01")]
-#[case::auth_02("MFA-AUTH-02")]
-#[case::auth_03("MFA-AUTH-03")]
-#[case::auth_04("MFA-AUTH-04")]
-#[case::path_01("MFA-PATH-01")]
-#[case::path_02("MFA-PATH-02")]
-#[case::path_03("MFA-PATH-03")]
-#[case::path_04("MFA-PATH-04")]
-#[case::method_01("MFA-METHOD-01")]
-#[case::method_02("MFA-METHOD-02")]
-#[case::method_03("MFA-METHOD-03")]
-#[case::user_01("MFA-USER-01")]
-#[case::user_02("MFA-USER-02")]
-#[case::user_03("MFA-USER-03")]
-#[case::user_04("MFA-USER-04")]
-#[case::user_05("MFA-USER-05")]
-#[case::user_06("MFA-USER-06")]
-#[case::existing_01("MFA-EXISTING-01")]
-#[case::fuzz_01("MFA-FUZZ-01")]
-#[case::token_01("MFA-TOKEN-01")]
-#[case::token_02("MFA-TOKEN-02")]
-fn conformance(#[case] id: &str) {
-    conclude(run(id));
+/// One `#[rstest]` test per case ID, named by the ID only, on the shared [`suite`] fixture;
+/// [`LISTED`] keeps the list for the guards below.
+macro_rules! cases {
+    ($($name:ident => $id:literal),* $(,)?) => {
+        $(
+            #[rstest]
+            fn $name(suite: &'static Suite) {
+                conclude(run(suite, $id));
+            }
+        )*
+
+        /// Every case test above: its name and its case ID.
+        const LISTED: &[(&str, &str)] = &[$((stringify!($name), $id)),*];
+    };
+}
+
+cases! {
+    body_01 => "MFA-BODY-01",
+    body_02 => "MFA-BODY-02",
+    body_03 => "MFA-BODY-03",
+    body_04 => "MFA-BODY-04",
+    body_05 => "MFA-BODY-05",
+    body_06 => "MFA-BODY-06",
+    read_01 => "MFA-READ-01",
+    links_01 => "MFA-LINKS-01",
+    links_02 => "MFA-LINKS-02",
+    invalid_01 => "MFA-INVALID-01",
+    invalid_02 => "MFA-INVALID-02",
+    invalid_03 => "MFA-INVALID-03",
+    invalid_04 => "MFA-INVALID-04",
+    invalid_05 => "MFA-INVALID-05",
+    invalid_06 => "MFA-INVALID-06",
+    invalid_07 => "MFA-INVALID-07",
+    invalid_08 => "MFA-INVALID-08",
+    invalid_09 => "MFA-INVALID-09",
+    invalid_10 => "MFA-INVALID-10",
+    invalid_11 => "MFA-INVALID-11",
+    invalid_12 => "MFA-INVALID-12",
+    invalid_13 => "MFA-INVALID-13",
+    invalid_14 => "MFA-INVALID-14",
+    invalid_15 => "MFA-INVALID-15",
+    invalid_16 => "MFA-INVALID-16",
+    invalid_17 => "MFA-INVALID-17",
+    invalid_18 => "MFA-INVALID-18",
+    invalid_19 => "MFA-INVALID-19",
+    invalid_20 => "MFA-INVALID-20",
+    invalid_21 => "MFA-INVALID-21",
+    invalid_22 => "MFA-INVALID-22",
+    invalid_23 => "MFA-INVALID-23",
+    invalid_24 => "MFA-INVALID-24",
+    invalid_25 => "MFA-INVALID-25",
+    hdr_01 => "MFA-HDR-01",
+    hdr_02 => "MFA-HDR-02",
+    hdr_03 => "MFA-HDR-03",
+    auth_01 => "MFA-AUTH-01",
+    auth_02 => "MFA-AUTH-02",
+    auth_03 => "MFA-AUTH-03",
+    auth_04 => "MFA-AUTH-04",
+    path_01 => "MFA-PATH-01",
+    path_02 => "MFA-PATH-02",
+    path_03 => "MFA-PATH-03",
+    path_04 => "MFA-PATH-04",
+    method_01 => "MFA-METHOD-01",
+    method_02 => "MFA-METHOD-02",
+    method_03 => "MFA-METHOD-03",
+    user_01 => "MFA-USER-01",
+    user_02 => "MFA-USER-02",
+    user_03 => "MFA-USER-03",
+    user_04 => "MFA-USER-04",
+    user_05 => "MFA-USER-05",
+    user_06 => "MFA-USER-06",
+    existing_01 => "MFA-EXISTING-01",
+    fuzz_01 => "MFA-FUZZ-01",
+    token_01 => "MFA-TOKEN-01",
+    token_02 => "MFA-TOKEN-02",
 }
 
 #[test]
 fn every_library_case_is_listed_here() {
-    let this_file = include_str!("conformance.rs");
     for case in cases::CASES {
-        let line = format!("#[case::{}(\"{}\")]", case.test_name(), case.id);
+        let line = format!("{} => \"{}\",", case.test_name(), case.id);
         assert!(
-            this_file.contains(&line),
-            "add `{line}` to tests/conformance.rs"
+            LISTED.contains(&(case.test_name().as_str(), case.id)),
+            "add `{line}` to `cases!` in tests/conformance.rs"
         );
+    }
+    for (name, id) in LISTED {
+        let case = cases::by_id(id).unwrap_or_else(|| panic!("{id} is not in src/suite/cases.rs"));
+        assert_eq!(*name, case.test_name(), "{id}");
+    }
+}
+
+/// `cargo test --test conformance <stem>_` selects exactly the cases of one area.
+#[test]
+fn each_area_stem_selects_exactly_its_area() {
+    for area in Area::ALL {
+        let filter = format!("{}_", area.stem());
+        let mut selected: Vec<&str> = LISTED
+            .iter()
+            .filter(|(name, _)| name.contains(&filter))
+            .map(|(_, id)| *id)
+            .collect();
+        let mut expected: Vec<&str> = cases::CASES
+            .iter()
+            .filter(|c| c.area == area)
+            .map(|c| c.id)
+            .collect();
+        selected.sort_unstable();
+        expected.sort_unstable();
+        assert_eq!(selected, expected, "filter {filter}");
     }
 }

@@ -1119,46 +1119,81 @@ async fn another_environments_id_in_a_user_path_is_refused(
 
 // --------------------------------------------------------------------------- P1Error answers
 
-/// Bodies a PUT .../mfaEnabled must reject; the user is stored `false` and every body "means"
-/// true to a careless server, so a partial write would show.
-#[rstest]
-#[case::missing_mfa_enabled(b"{}", "INVALID_DATA", Some(("REQUIRED_VALUE", "mfaEnabled")))]
-#[case::only_links(br#"{"_links":{"self":{"href":"x"}}}"#, "INVALID_DATA", Some(("REQUIRED_VALUE", "mfaEnabled")))]
-#[case::wrong_case_name(br#"{"MFAEnabled":true}"#, "INVALID_DATA", Some(("REQUIRED_VALUE", "mfaEnabled")))]
-#[case::string_true(br#"{"mfaEnabled":"true"}"#, "INVALID_DATA", Some(("INVALID_VALUE", "mfaEnabled")))]
-#[case::string_yes(br#"{"mfaEnabled":"yes"}"#, "INVALID_DATA", Some(("INVALID_VALUE", "mfaEnabled")))]
-#[case::number_one(br#"{"mfaEnabled":1}"#, "INVALID_DATA", Some(("INVALID_VALUE", "mfaEnabled")))]
-#[case::null(br#"{"mfaEnabled":null}"#, "INVALID_DATA", Some(("INVALID_VALUE", "mfaEnabled")))]
-#[case::array(br#"{"mfaEnabled":[true]}"#, "INVALID_DATA", Some(("INVALID_VALUE", "mfaEnabled")))]
-#[case::object(br#"{"mfaEnabled":{"value":true}}"#, "INVALID_DATA", Some(("INVALID_VALUE", "mfaEnabled")))]
-#[case::body_is_an_array(br#"[{"mfaEnabled":true}]"#, "INVALID_DATA", None)]
-#[case::body_is_true(b"true", "INVALID_DATA", None)]
-#[case::body_is_a_string(br#""mfaEnabled""#, "INVALID_DATA", None)]
-#[case::body_is_a_number(b"1", "INVALID_DATA", None)]
-#[case::body_is_null(b"null", "INVALID_DATA", None)]
-#[case::empty_body(b"", "INVALID_REQUEST", None)]
-#[case::whitespace_body(b" \r\n\t", "INVALID_REQUEST", None)]
-#[case::truncated_json(br#"{"mfaEnabled":true"#, "INVALID_REQUEST", None)]
-#[case::form_encoded(b"mfaEnabled=true", "INVALID_REQUEST", None)]
-#[case::trailing_garbage(br#"{"mfaEnabled":true} x"#, "INVALID_REQUEST", None)]
-#[case::not_utf8(b"{\"mfaEnabled\":\xff}", "INVALID_REQUEST", None)]
+/// The answer the mock gives an invalid body: 415 for a media type that is not JSON; 400
+/// `INVALID_REQUEST` for bytes that are not JSON; 400 `INVALID_DATA` for JSON that is not an
+/// object, and with a detail targeting mfaEnabled when it is missing (`REQUIRED_VALUE`) or not a
+/// Boolean (`INVALID_VALUE`).
+fn mock_answer(body: &[u8], content_type: &str) -> (u16, &'static str, Option<&'static str>) {
+    if content_type != JSON {
+        return (415, "INVALID_REQUEST", None);
+    }
+    match serde_json::from_slice::<Value>(body) {
+        Err(_) => (400, "INVALID_REQUEST", None),
+        Ok(Value::Object(o)) => match o.get("mfaEnabled") {
+            None => (400, "INVALID_DATA", Some("REQUIRED_VALUE")),
+            Some(v) => {
+                assert!(!v.is_boolean(), "a valid body in the invalid table");
+                (400, "INVALID_DATA", Some("INVALID_VALUE"))
+            }
+        },
+        Ok(_) => (400, "INVALID_DATA", None),
+    }
+}
+
+/// Every invalid body of the conformance suite (the MFA-INVALID rows of
+/// `pingone_mfa_conformance::suite::CASES`, one table for both): the mock answers it with a
+/// status and code the row accepts, in the P1Error shape, with a detail naming mfaEnabled where
+/// the body has the field wrong, and changes nothing. The user is stored `false` and every body
+/// "means" true to a careless server, so a partial write would show.
 #[tokio::test]
-async fn put_mfa_enabled_rejects_an_invalid_body_with_a_p1_error_and_changes_nothing(
-    #[case] body: &[u8],
-    #[case] code: &str,
-    #[case] detail: Option<(&str, &str)>,
-) {
+async fn put_mfa_enabled_rejects_every_invalid_body_of_the_suite_with_a_p1_error_and_changes_nothing()
+ {
+    use pingone_mfa_conformance::suite::{Area, CASES, Kind};
     let mock = seeded(false).await;
     let api = Api::new(&mock).await;
     let user = mock.seeded_users()[0];
-    let reply = api
-        .raw(Method::PUT, &Api::mfa_path(user), Some(JSON), Some(body))
-        .await;
-    match detail {
-        Some((detail, target)) => reply.p1_error_with_detail(400, code, detail, Some(target)),
-        None => reply.p1_error(400, code),
-    };
-    assert_eq!(mock.stored_mfa_enabled(user), Some(false));
+    let mut seen = 0;
+    for case in CASES.iter().filter(|c| c.area == Area::Invalid) {
+        let Kind::InvalidBody {
+            body, content_type, ..
+        } = case.kind
+        else {
+            panic!("{}: an invalid-body row without an invalid body", case.id);
+        };
+        seen += 1;
+        let (status, code, detail) = mock_answer(body, content_type);
+        let expect = case.expect;
+        assert!(
+            expect.status.matches(status),
+            "{}: the row does not accept {status}",
+            case.id
+        );
+        if let Some(codes) = expect.codes {
+            assert!(
+                codes.accepted.contains(&code),
+                "{}: the row does not accept {code}",
+                case.id
+            );
+        }
+        let reply = api
+            .raw(
+                Method::PUT,
+                &Api::mfa_path(user),
+                Some(content_type),
+                Some(body),
+            )
+            .await;
+        assert_eq!(reply.status, status, "{}: {}", case.id, reply.text());
+        match detail {
+            Some(detail) => reply.p1_error_with_detail(status, code, detail, Some("mfaEnabled")),
+            None => reply.p1_error(status, code),
+        };
+        assert_eq!(mock.stored_mfa_enabled(user), Some(false), "{}", case.id);
+    }
+    assert!(
+        seen >= 25,
+        "the suite's invalid-body table shrank to {seen} rows"
+    );
     assert_eq!(api.get_mfa(user).await.ok_json(200)["mfaEnabled"], false);
 }
 

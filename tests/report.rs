@@ -61,7 +61,11 @@ fn case(id: &str, outcome: &str, status: Option<u16>, code: Option<&str>) -> Cas
     let c = cases::by_id(id).unwrap_or_else(|| panic!("no case {id}"));
     CaseRecord {
         id: id.to_string(),
-        area: format!("{:?}", c.area),
+        area: serde_json::to_value(c.area)
+            .expect("area")
+            .as_str()
+            .expect("name")
+            .to_string(),
         area_title: Some(c.area.title().to_string()),
         tier: c.tier.as_str().to_string(),
         title: c.title.to_string(),

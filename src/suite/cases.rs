@@ -1,245 +1,57 @@
 //! The conformance cases as data. Each case has a stable ID that is never reused (a retired ID
 //! stays in [`RETIRED`] with its reason), the documentation or spec line it rests on, a
-//! one-line stimulus and a one-line requirement, in the manner of h2spec. One runner
-//! (`runner.rs`) interprets the [`Kind`].
+//! one-line stimulus and a one-line requirement, in the manner of h2spec, and states both what
+//! it sends ([`Kind`]) and what it accepts ([`Expect`]): the statuses, the schema, the error
+//! codes, and the tier and evidence of each sub-check. The runner (`runner.rs`) performs the
+//! [`Kind`] (one file of procedures per area) and hands every answer to the one checker (`checker.rs`), which reads the
+//! [`Expect`] of the row.
 //!
 //! Sources are cited by the section of `../shared/docs/pingone-api-facts.md` that quotes them.
 
-use serde::Serialize;
-
-/// How binding a requirement is. MUST failures fail the run; SHOULD failures warn, and fail
-/// only in strict mode (`PINGONE_STRICT=true`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Tier {
-    /// Documented (DOC) or specified (SPEC) behaviour.
-    #[serde(rename = "MUST")]
-    Must,
-    /// Sensible, inferred behaviour, or a choice the docs leave open in part.
-    #[serde(rename = "SHOULD")]
-    Should,
-}
-
-impl Tier {
-    /// `MUST` or `SHOULD`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::Must => "MUST",
-            Tier::Should => "SHOULD",
-        }
-    }
-}
-
-/// Groups of cases, for reports and for `cargo test <area>_` selection.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Area {
-    /// Valid bodies.
-    Body,
-    /// GET .../mfaEnabled.
-    Read,
-    /// `_links`.
-    Links,
-    /// Invalid bodies.
-    Invalid,
-    /// Request headers.
-    Headers,
-    /// Authorization.
-    Auth,
-    /// Path parameters.
-    Paths,
-    /// Unsupported methods.
-    Methods,
-    /// Neighbouring user operations.
-    Users,
-    /// An existing user named by `PINGONE_TEST_USER_ID`.
-    Existing,
-    /// Generated invalid bodies.
-    Fuzz,
-    /// The worker app's token endpoint.
-    Token,
-}
-
-impl Area {
-    /// A human title.
-    pub fn title(self) -> &'static str {
-        match self {
-            Area::Body => "Valid bodies",
-            Area::Read => "Reading mfaEnabled",
-            Area::Links => "Hypermedia links",
-            Area::Invalid => "Invalid bodies",
-            Area::Headers => "Request headers",
-            Area::Auth => "Authorization",
-            Area::Paths => "Path parameters",
-            Area::Methods => "Unsupported methods",
-            Area::Users => "User operations the docs name",
-            Area::Existing => "Existing user",
-            Area::Fuzz => "Generated invalid bodies",
-            Area::Token => "Token endpoint",
-        }
-    }
-}
-
-/// Which request a link check looks at.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Via {
-    /// The answer to PUT .../mfaEnabled.
-    Put,
-    /// The answer to GET .../mfaEnabled.
-    Get,
-}
-
-/// Authorization variants for the 401 cases.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BadAuth {
-    /// No `Authorization` header.
-    Missing,
-    /// A bearer token the server never issued.
-    Garbage,
-    /// The Basic scheme with the worker's client id and secret.
-    Basic,
-}
-
-/// Token endpoint probes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum TokenProbe {
-    /// Client credentials as configured.
-    Issue,
-    /// The configured client id with a wrong secret.
-    WrongSecret,
-}
-
-/// What a case does; the runner interprets it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Kind {
-    /// PUT each value in turn (from the opposite baseline); each answers 200 with that value and
-    /// reads back the same.
-    SetValues(&'static [bool]),
-    /// A valid body with one unknown property besides mfaEnabled.
-    ExtraProperty,
-    /// The GET representation, `_links` included, PUT back with the value flipped.
-    LinksRoundTrip,
-    /// GET .../mfaEnabled answers the stored value.
-    Read,
-    /// `_links.self` and `_links.user` of the PUT or GET answer.
-    Links(Via),
-    /// An invalid body: 400, a documented code, nothing changed. `baseline` is the opposite of
-    /// what a coercing server would store; `field` says whether a detail should target
-    /// mfaEnabled.
-    InvalidBody {
-        /// Raw request body.
-        body: &'static [u8],
-        /// Stored value before the request.
-        baseline: bool,
-        /// Whether the error concerns the `mfaEnabled` field itself.
-        field: bool,
-    },
-    /// A request Content-Type other than application/json (`None`: no header).
-    WrongContentType(Option<&'static str>),
-    /// `application/json; charset=utf-8`.
-    CharsetParameter,
-    /// A request without valid bearer authorization.
-    Unauthorized(BadAuth, Via),
-    /// A user id that does not exist.
-    UnknownUser(Via),
-    /// A user id that is not a UUID.
-    NonUuidUser,
-    /// A real user's id under another environment's id.
-    ForeignEnvironment,
-    /// An unsupported method on .../mfaEnabled.
-    UnsupportedMethod(&'static str),
-    /// Create User (`import`: the import content type) with mfaEnabled.
-    CreateUser {
-        /// Use `application/vnd.pingidentity.user.import+json`.
-        import: bool,
-        /// The value sent.
-        mfa: bool,
-    },
-    /// PUT (false) or PATCH (true) Update User with a different mfaEnabled.
-    UpdateUserIgnoresMfa {
-        /// PATCH instead of PUT.
-        patch: bool,
-    },
-    /// Toggle `PINGONE_TEST_USER_ID`'s value and restore it.
-    ExistingUser,
-    /// Generated invalid bodies, shrunk on failure.
-    Fuzz,
-    /// The token endpoint the suite authenticates with.
-    Token(TokenProbe),
-}
-
-/// One conformance case.
-#[derive(Clone, Copy, Debug)]
-pub struct Case {
-    /// Stable ID, e.g. `MFA-BODY-03`.
-    pub id: &'static str,
-    /// Area.
-    pub area: Area,
-    /// Tier of the headline requirement (sub-checks may be SHOULD in a MUST case).
-    pub tier: Tier,
-    /// Short title.
-    pub title: &'static str,
-    /// The documentation or spec line it rests on.
-    pub source: &'static str,
-    /// What is sent.
-    pub stimulus: &'static str,
-    /// What must happen.
-    pub requirement: &'static str,
-    /// How the runner performs it.
-    pub kind: Kind,
-}
-
-impl Case {
-    /// The rstest-style name: `MFA-BODY-03` becomes `body_03`.
-    pub fn test_name(&self) -> String {
-        self.id
-            .trim_start_matches("MFA-")
-            .to_ascii_lowercase()
-            .replace('-', "_")
-    }
-}
+pub use super::expect::*;
+pub use super::model::*;
+use super::sources::*;
+use crate::schema::Schema;
 
 /// IDs that were used once and must not be reused, with the reason.
 pub const RETIRED: &[(&str, &str)] = &[];
 
-const DOC_UPDATE: &str = "DOC Update User MFA Enabled, request model: mfaEnabled Boolean Required; \
-SPEC pingone-mfa.yml updateUserMFAEnabled 200 UserMFAEnabled (facts §1.1-§1.3)";
-const DOC_EXAMPLE: &str = "DOC published example response of PUT .../mfaEnabled: _links.self, _links.user, \
-absolute hrefs; SPEC LinksHATEOAS href format uri (facts §1.3)";
-const SPEC_400: &str = "SPEC pingone-mfa.yml responses 400 \"Invalid request received. Malformed JSON, \
-malformed HTTP request.\" with P1Error; SPEC GOCLIENT BadRequestError codes INVALID_DATA, INVALID_REQUEST, \
-REQUEST_FAILED (facts §2.1, §3)";
-const DOC_AUTH: &str = "DOC 401 \"You do not have access to this resource.\"; SPEC bearer security scheme, \
-401 P1Error; SPEC GOCLIENT UnauthorizedError code ACCESS_FAILED (facts §2.1, §3, §4)";
-const DOC_NOT_FOUND: &str = "DOC 404 \"The requested resource was not found.\"; SPEC 404 P1Error, \
-GOCLIENT NotFoundError code NOT_FOUND (facts §1.3, §2.1, §3)";
-const DOC_FOREIGN_ENV: &str = "SPEC GOCLIENT 403 \"This may occur if the environment doesn't exist\"; \
-DOC error codes within a 4xx class may change (facts §2.1, §3)";
-const DOC_405: &str = "DOC \"When a method is not supported, the platform returns a 405 METHOD NOT \
-ALLOWED error\"; SPEC only GET and PUT on .../mfaEnabled (facts §1.1, §3)";
-const DOC_CREATE: &str = "DOC \"You can enable multi-factor authentication by setting mfaEnabled to true \
-with POST Create User, POST Create User (Import), or PUT Update User MFA Enabled\"; SPEC Create User 201 \
-User (facts §1.4, §5)";
-const DOC_CANNOT_UPDATE: &str = "DOC \"You cannot update mfaEnabled with PUT Update User or PATCH Update \
-User.\" (facts §1.4, §5)";
-const DOC_CONTENT_TYPE: &str = "DOC Update User MFA Enabled headers: Content-Type application/json; \
-SPEC requestBody application/json; SPEC GOCLIENT 415 INVALID_REQUEST (facts §1.1, §3)";
+/// The documented top-level codes of a 400 (SPEC GOCLIENT `BadRequestError`, facts §2.1).
+pub const CODES_400: &[&str] = &["INVALID_DATA", "INVALID_REQUEST", "REQUEST_FAILED"];
 
-macro_rules! invalid {
-    ($id:literal, $title:literal, $body:expr, $baseline:literal, $field:literal) => {
-        Case {
-            id: $id,
-            area: Area::Invalid,
-            tier: Tier::Must,
-            title: $title,
-            source: SPEC_400,
-            stimulus: concat!("PUT .../mfaEnabled with body ", $title),
-            requirement: "400 with a P1Error whose code is a documented 400 code; the stored value unchanged",
-            kind: Kind::InvalidBody {
-                body: $body,
-                baseline: $baseline,
-                field: $field,
-            },
-        }
-    };
+/// An invalid body: 400, a documented 400 code, nothing stored.
+const INVALID_EXPECT: Expect = Expect::p1_error(&[400], must(Evidence::Spec(SPEC_400)))
+    .codes(CODES_400, must(Evidence::Spec(SPEC_400)))
+    .stored(unchanged(
+        ReadBack::Mfa,
+        BEFORE_REJECTED,
+        must(Evidence::Spec(SPEC_400)),
+    ));
+
+/// [`INVALID_EXPECT`], and the error should name the field.
+const INVALID_FIELD: Expect =
+    INVALID_EXPECT.names_field(should(Evidence::Inferred(SPEC_DETAIL_TARGET)));
+
+/// The defaults of an invalid-body row; a row gives its id, title, stimulus and body.
+const INVALID: Case = Case {
+    id: "",
+    area: Area::Invalid,
+    tier: Tier::Must,
+    title: "",
+    source: SPEC_400,
+    stimulus: "",
+    requirement: "400 with a P1Error whose code is a documented 400 code; the stored value unchanged",
+    kind: invalid_body(b"", false),
+    expect: INVALID_FIELD,
+};
+
+/// PUT `body` as application/json on a user whose value is `baseline`.
+const fn invalid_body(body: &'static [u8], baseline: bool) -> Kind {
+    Kind::InvalidBody {
+        body,
+        content_type: JSON,
+        baseline,
+    }
 }
 
 /// Every case, in ID order within areas.
@@ -253,6 +65,7 @@ pub const CASES: &[Case] = &[
         stimulus: "PUT .../mfaEnabled {\"mfaEnabled\": true} on a user whose value is false",
         requirement: "200 with a UserMFAEnabled body saying true; GET .../mfaEnabled and GET user read true",
         kind: Kind::SetValues(&[true]),
+        expect: WRITE,
     },
     Case {
         id: "MFA-BODY-02",
@@ -263,6 +76,7 @@ pub const CASES: &[Case] = &[
         stimulus: "PUT .../mfaEnabled {\"mfaEnabled\": false} on a user whose value is true",
         requirement: "200 with a UserMFAEnabled body saying false; GET .../mfaEnabled and GET user read false",
         kind: Kind::SetValues(&[false]),
+        expect: WRITE,
     },
     Case {
         id: "MFA-BODY-03",
@@ -273,6 +87,7 @@ pub const CASES: &[Case] = &[
         stimulus: "PUT true, then false, then true",
         requirement: "each answers 200 with the value sent, and each reads back as sent",
         kind: Kind::SetValues(&[true, false, true]),
+        expect: WRITE,
     },
     Case {
         id: "MFA-BODY-04",
@@ -283,6 +98,7 @@ pub const CASES: &[Case] = &[
         stimulus: "PUT {\"mfaEnabled\": true} twice",
         requirement: "both answer 200 with true, and the value reads back true",
         kind: Kind::SetValues(&[true, true]),
+        expect: WRITE,
     },
     Case {
         id: "MFA-BODY-05",
@@ -293,6 +109,12 @@ pub const CASES: &[Case] = &[
         stimulus: "PUT {\"mfaEnabled\": true, \"conformanceProbe\": \"ignored\"}",
         requirement: "SHOULD answer 200 and store true; if it is rejected, 4xx P1Error and nothing stored",
         kind: Kind::ExtraProperty,
+        expect: write_or_reject(
+            Answer::Accepted,
+            "HTTP 200",
+            "an unknown property is ignored",
+            Evidence::Inferred("PingOne ignores unknown attributes (facts §3)"),
+        ),
     },
     Case {
         id: "MFA-BODY-06",
@@ -303,16 +125,28 @@ pub const CASES: &[Case] = &[
         stimulus: "GET .../mfaEnabled, flip mfaEnabled, PUT the whole body (with _links) back",
         requirement: "SHOULD answer 200 and store the flipped value; if rejected, 4xx P1Error and nothing stored",
         kind: Kind::LinksRoundTrip,
+        expect: write_or_reject(
+            Answer::Accepted,
+            "HTTP 200",
+            "the read-only _links sent back is ignored",
+            Evidence::Code("the SDK model serialises _links back (facts §1.2, §3)"),
+        ),
     },
     Case {
         id: "MFA-READ-01",
         area: Area::Read,
         tier: Tier::Must,
         title: "read the stored value",
-        source: "DOC Read User MFA Enabled; SPEC readUserMFAEnabled 200 UserMFAEnabled (facts §1.1, §1.3)",
+        source: DOC_READ,
         stimulus: "set true, then GET .../mfaEnabled and GET user",
         requirement: "200 UserMFAEnabled with true; the User's mfaEnabled is true",
         kind: Kind::Read,
+        expect: Expect::ok(&[200], Schema::UserMfaEnabled, must(Evidence::Doc(DOC_READ))).reads(
+            StoredValue::Before,
+            ReadBack::MfaAndUser,
+            "the stored value",
+            must(Evidence::Doc(DOC_READ)),
+        ),
     },
     Case {
         id: "MFA-LINKS-01",
@@ -323,6 +157,7 @@ pub const CASES: &[Case] = &[
         stimulus: "PUT .../mfaEnabled {\"mfaEnabled\": true}",
         requirement: "_links.self is the request URL and _links.user the user's URL, both absolute on the API host",
         kind: Kind::Links(Via::Put),
+        expect: LINKS,
     },
     Case {
         id: "MFA-LINKS-02",
@@ -333,130 +168,273 @@ pub const CASES: &[Case] = &[
         stimulus: "GET .../mfaEnabled",
         requirement: "_links.self is the request URL and _links.user the user's URL, both absolute on the API host",
         kind: Kind::Links(Via::Get),
+        expect: LINKS,
     },
-    invalid!(
-        "MFA-INVALID-01",
-        "{\"enabled\": true} (mfaEnabled missing)",
-        b"{\"enabled\": true}",
-        false,
-        true
-    ),
-    invalid!("MFA-INVALID-02", "{}", b"{}", false, true),
-    invalid!(
-        "MFA-INVALID-03",
-        "{\"mfaEnabled\": \"true\"}",
-        b"{\"mfaEnabled\": \"true\"}",
-        false,
-        true
-    ),
-    invalid!(
-        "MFA-INVALID-04",
-        "{\"mfaEnabled\": \"false\"}",
-        b"{\"mfaEnabled\": \"false\"}",
-        true,
-        true
-    ),
-    invalid!(
-        "MFA-INVALID-05",
-        "{\"mfaEnabled\": 1}",
-        b"{\"mfaEnabled\": 1}",
-        false,
-        true
-    ),
-    invalid!(
-        "MFA-INVALID-06",
-        "{\"mfaEnabled\": 0}",
-        b"{\"mfaEnabled\": 0}",
-        true,
-        true
-    ),
-    invalid!(
-        "MFA-INVALID-07",
-        "{\"mfaEnabled\": null}",
-        b"{\"mfaEnabled\": null}",
-        true,
-        true
-    ),
-    invalid!(
-        "MFA-INVALID-08",
-        "{\"mfaEnabled\": [true]}",
-        b"{\"mfaEnabled\": [true]}",
-        false,
-        true
-    ),
-    invalid!(
-        "MFA-INVALID-09",
-        "{\"mfaEnabled\": {\"value\": true}}",
-        b"{\"mfaEnabled\": {\"value\": true}}",
-        false,
-        true
-    ),
-    invalid!("MFA-INVALID-10", "(empty)", b"", false, false),
-    invalid!(
-        "MFA-INVALID-11",
-        "{\"mfaEnabled\": tru (malformed JSON)",
-        b"{\"mfaEnabled\": tru",
-        false,
-        false
-    ),
-    invalid!(
-        "MFA-INVALID-12",
-        "[{\"mfaEnabled\": true}] (top-level array)",
-        b"[{\"mfaEnabled\": true}]",
-        false,
-        false
-    ),
-    invalid!(
-        "MFA-INVALID-13",
-        "\"true\" (top-level string)",
-        b"\"true\"",
-        false,
-        false
-    ),
-    invalid!("MFA-INVALID-14", "1 (top-level number)", b"1", false, false),
-    invalid!(
-        "MFA-INVALID-15",
-        "true (top-level Boolean)",
-        b"true",
-        false,
-        false
-    ),
-    invalid!(
-        "MFA-INVALID-16",
-        "{\"mfaEnabled\": 1.5}",
-        b"{\"mfaEnabled\": 1.5}",
-        false,
-        true
-    ),
+    Case {
+        id: "MFA-INVALID-01",
+        title: "{\"enabled\": true} (mfaEnabled missing)",
+        stimulus: "PUT .../mfaEnabled with body {\"enabled\": true} (mfaEnabled missing)",
+        kind: invalid_body(b"{\"enabled\": true}", false),
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-02",
+        title: "{}",
+        stimulus: "PUT .../mfaEnabled with body {}",
+        kind: invalid_body(b"{}", false),
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-03",
+        title: "{\"mfaEnabled\": \"true\"}",
+        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": \"true\"}",
+        kind: invalid_body(b"{\"mfaEnabled\": \"true\"}", false),
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-04",
+        title: "{\"mfaEnabled\": \"false\"}",
+        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": \"false\"}",
+        kind: invalid_body(b"{\"mfaEnabled\": \"false\"}", true),
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-05",
+        title: "{\"mfaEnabled\": 1}",
+        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": 1}",
+        kind: invalid_body(b"{\"mfaEnabled\": 1}", false),
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-06",
+        title: "{\"mfaEnabled\": 0}",
+        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": 0}",
+        kind: invalid_body(b"{\"mfaEnabled\": 0}", true),
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-07",
+        title: "{\"mfaEnabled\": null}",
+        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": null}",
+        kind: invalid_body(b"{\"mfaEnabled\": null}", true),
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-08",
+        title: "{\"mfaEnabled\": [true]}",
+        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": [true]}",
+        kind: invalid_body(b"{\"mfaEnabled\": [true]}", false),
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-09",
+        title: "{\"mfaEnabled\": {\"value\": true}}",
+        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": {\"value\": true}}",
+        kind: invalid_body(b"{\"mfaEnabled\": {\"value\": true}}", false),
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-10",
+        title: "(empty)",
+        stimulus: "PUT .../mfaEnabled with body (empty)",
+        kind: invalid_body(b"", false),
+        expect: INVALID_EXPECT,
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-11",
+        title: "{\"mfaEnabled\": tru (malformed JSON)",
+        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": tru (malformed JSON)",
+        kind: invalid_body(b"{\"mfaEnabled\": tru", false),
+        expect: INVALID_EXPECT,
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-12",
+        title: "[{\"mfaEnabled\": true}] (top-level array)",
+        stimulus: "PUT .../mfaEnabled with body [{\"mfaEnabled\": true}] (top-level array)",
+        kind: invalid_body(b"[{\"mfaEnabled\": true}]", false),
+        expect: INVALID_EXPECT,
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-13",
+        title: "\"true\" (top-level string)",
+        stimulus: "PUT .../mfaEnabled with body \"true\" (top-level string)",
+        kind: invalid_body(b"\"true\"", false),
+        expect: INVALID_EXPECT,
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-14",
+        title: "1 (top-level number)",
+        stimulus: "PUT .../mfaEnabled with body 1 (top-level number)",
+        kind: invalid_body(b"1", false),
+        expect: INVALID_EXPECT,
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-15",
+        title: "true (top-level Boolean)",
+        stimulus: "PUT .../mfaEnabled with body true (top-level Boolean)",
+        kind: invalid_body(b"true", false),
+        expect: INVALID_EXPECT,
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-16",
+        title: "{\"mfaEnabled\": 1.5}",
+        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": 1.5}",
+        kind: invalid_body(b"{\"mfaEnabled\": 1.5}", false),
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-17",
+        title: "\" \\r\\n\\t\" (whitespace only)",
+        source: SPEC_JSON_TEXT,
+        stimulus: "PUT .../mfaEnabled with body \" \\r\\n\\t\" (whitespace only)",
+        kind: invalid_body(b" \r\n\t", false),
+        expect: INVALID_EXPECT,
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-18",
+        title: "{\"mfaEnabled\": true} x (trailing garbage)",
+        source: SPEC_JSON_TEXT,
+        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": true} x (trailing garbage)",
+        kind: invalid_body(b"{\"mfaEnabled\": true} x", false),
+        expect: INVALID_EXPECT,
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-19",
+        title: "{\"mfaEnabled\": <byte FF>} (not UTF-8)",
+        source: SPEC_JSON_TEXT,
+        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": <byte FF>} (not UTF-8)",
+        kind: invalid_body(b"{\"mfaEnabled\": \xff}", false),
+        expect: INVALID_EXPECT,
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-20",
+        title: "mfaEnabled=true (form-encoded)",
+        source: DOC_CONTENT_TYPE,
+        stimulus: "PUT .../mfaEnabled with body mfaEnabled=true and Content-Type: application/x-www-form-urlencoded",
+        requirement: "415 or 400 with a P1Error (SHOULD: a documented code); the stored value unchanged",
+        kind: Kind::InvalidBody {
+            body: b"mfaEnabled=true",
+            content_type: "application/x-www-form-urlencoded",
+            baseline: false,
+        },
+        expect: Expect::p1_error(&[415, 400], must(Evidence::Doc(DOC_CONTENT_TYPE)))
+            .codes(
+                CODES_400,
+                should(Evidence::Inferred(
+                    "SPEC GOCLIENT 415 INVALID_REQUEST and 400 codes; the endpoint lists no 415 (facts §3)",
+                )),
+            )
+            .stored(unchanged(
+                ReadBack::Mfa,
+                BEFORE_REJECTED,
+                must(Evidence::Doc(DOC_CONTENT_TYPE)),
+            )),
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-21",
+        tier: Tier::Should,
+        title: "{\"MFAEnabled\": true} (wrong case)",
+        source: INFERRED_CASE,
+        stimulus: "PUT .../mfaEnabled with body {\"MFAEnabled\": true} (wrong case)",
+        requirement: "SHOULD answer 400 with a documented 400 code (mfaEnabled is missing) and store nothing",
+        kind: invalid_body(b"{\"MFAEnabled\": true}", false),
+        expect: Expect::p1_error(&[400], should(Evidence::Inferred(INFERRED_CASE)))
+            .codes(CODES_400, should(Evidence::Inferred(INFERRED_CASE)))
+            .names_field(should(Evidence::Inferred(SPEC_DETAIL_TARGET)))
+            .stored(unchanged(
+                ReadBack::Mfa,
+                BEFORE_REJECTED,
+                should(Evidence::Inferred(INFERRED_CASE)),
+            )),
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-22",
+        title: "{\"_links\": {\"self\": {\"href\": \"x\"}}} (mfaEnabled missing)",
+        stimulus: "PUT .../mfaEnabled with body {\"_links\": {\"self\": {\"href\": \"x\"}}} (mfaEnabled missing)",
+        kind: invalid_body(b"{\"_links\": {\"self\": {\"href\": \"x\"}}}", false),
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-23",
+        title: "{\"mfaEnabled\": \"yes\"}",
+        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": \"yes\"}",
+        kind: invalid_body(b"{\"mfaEnabled\": \"yes\"}", false),
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-24",
+        title: "null (top-level null)",
+        stimulus: "PUT .../mfaEnabled with body null (top-level null)",
+        kind: invalid_body(b"null", false),
+        expect: INVALID_EXPECT,
+        ..INVALID
+    },
+    Case {
+        id: "MFA-INVALID-25",
+        title: "{\"mfaEnabled\": true (truncated JSON)",
+        source: SPEC_JSON_TEXT,
+        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": true (truncated JSON)",
+        kind: invalid_body(b"{\"mfaEnabled\": true", false),
+        expect: INVALID_EXPECT,
+        ..INVALID
+    },
     Case {
         id: "MFA-HDR-01",
-        area: Area::Headers,
+        area: Area::Hdr,
         tier: Tier::Must,
         title: "a text/plain body",
         source: DOC_CONTENT_TYPE,
         stimulus: "PUT {\"mfaEnabled\": true} with Content-Type: text/plain",
         requirement: "415 or 400 with a P1Error; the stored value unchanged",
         kind: Kind::WrongContentType(Some("text/plain")),
+        expect: Expect::p1_error(&[415, 400], must(Evidence::Doc(DOC_CONTENT_TYPE))).stored(unchanged(
+            ReadBack::Mfa,
+            BEFORE_REJECTED,
+            must(Evidence::Doc(DOC_CONTENT_TYPE)),
+        )),
     },
     Case {
         id: "MFA-HDR-02",
-        area: Area::Headers,
+        area: Area::Hdr,
         tier: Tier::Should,
         title: "no Content-Type",
         source: DOC_CONTENT_TYPE,
         stimulus: "PUT {\"mfaEnabled\": true} without a Content-Type header",
         requirement: "SHOULD answer 415 or 400 with a P1Error; if rejected, nothing stored",
         kind: Kind::WrongContentType(None),
+        expect: write_or_reject(
+            Answer::Rejected,
+            "HTTP 415 or 400",
+            HDR_REJECT,
+            Evidence::Doc(DOC_CONTENT_TYPE),
+        ),
     },
     Case {
         id: "MFA-HDR-03",
-        area: Area::Headers,
+        area: Area::Hdr,
         tier: Tier::Should,
         title: "a charset parameter",
         source: "RFC 8259 / RFC 9110 media type parameters; DOC Content-Type application/json (facts §1.1)",
         stimulus: "PUT {\"mfaEnabled\": true} with Content-Type: application/json; charset=utf-8",
         requirement: "SHOULD answer 200 and store true; if rejected, 4xx P1Error and nothing stored",
         kind: Kind::CharsetParameter,
+        expect: write_or_reject(
+            Answer::Accepted,
+            "HTTP 200",
+            "a charset parameter is accepted",
+            Evidence::Spec("RFC 9110 §8.3.1 media type parameters"),
+        ),
     },
     Case {
         id: "MFA-AUTH-01",
@@ -467,6 +445,7 @@ pub const CASES: &[Case] = &[
         stimulus: "PUT {\"mfaEnabled\": true} without Authorization",
         requirement: "401 with a P1Error; the stored value unchanged",
         kind: Kind::Unauthorized(BadAuth::Missing, Via::Put),
+        expect: AUTH_PUT,
     },
     Case {
         id: "MFA-AUTH-02",
@@ -477,6 +456,7 @@ pub const CASES: &[Case] = &[
         stimulus: "PUT {\"mfaEnabled\": true} with Authorization: Bearer <random>",
         requirement: "401 with a P1Error; the stored value unchanged",
         kind: Kind::Unauthorized(BadAuth::Garbage, Via::Put),
+        expect: AUTH_PUT,
     },
     Case {
         id: "MFA-AUTH-03",
@@ -487,6 +467,7 @@ pub const CASES: &[Case] = &[
         stimulus: "PUT {\"mfaEnabled\": true} with Authorization: Basic <client id:secret>",
         requirement: "401 with a P1Error; the stored value unchanged",
         kind: Kind::Unauthorized(BadAuth::Basic, Via::Put),
+        expect: AUTH_PUT,
     },
     Case {
         id: "MFA-AUTH-04",
@@ -497,148 +478,184 @@ pub const CASES: &[Case] = &[
         stimulus: "GET .../mfaEnabled without Authorization",
         requirement: "401 with a P1Error",
         kind: Kind::Unauthorized(BadAuth::Missing, Via::Get),
+        expect: Expect::p1_error(&[401], must(Evidence::Doc(DOC_AUTH)))
+            .codes(&["ACCESS_FAILED"], should(Evidence::Spec(DOC_AUTH))),
     },
     Case {
         id: "MFA-PATH-01",
-        area: Area::Paths,
+        area: Area::Path,
         tier: Tier::Must,
         title: "PUT on an unknown user",
         source: DOC_NOT_FOUND,
         stimulus: "PUT {\"mfaEnabled\": true} on a random user UUID",
         requirement: "404 with a P1Error whose code is NOT_FOUND",
         kind: Kind::UnknownUser(Via::Put),
+        expect: NOT_FOUND,
     },
     Case {
         id: "MFA-PATH-02",
-        area: Area::Paths,
+        area: Area::Path,
         tier: Tier::Must,
         title: "GET on an unknown user",
         source: DOC_NOT_FOUND,
         stimulus: "GET .../mfaEnabled on a random user UUID",
         requirement: "404 with a P1Error whose code is NOT_FOUND",
         kind: Kind::UnknownUser(Via::Get),
+        expect: NOT_FOUND,
     },
     Case {
         id: "MFA-PATH-03",
-        area: Area::Paths,
+        area: Area::Path,
         tier: Tier::Must,
         title: "a user id that is not a UUID",
         source: "SPEC path parameter userID; GOCLIENT/CODE ids are UUIDs; response undocumented (facts §3)",
         stimulus: "PUT {\"mfaEnabled\": true} on users/not-a-uuid/mfaEnabled",
         requirement: "4xx with a P1Error (400 and 404 both conform)",
         kind: Kind::NonUuidUser,
+        expect: Expect::client_error(must(Evidence::Inferred(
+            "SPEC path parameter userID; the response is undocumented (facts §3)",
+        ))),
     },
     Case {
         id: "MFA-PATH-04",
-        area: Area::Paths,
+        area: Area::Path,
         tier: Tier::Must,
         title: "a real user under another environment",
         source: DOC_FOREIGN_ENV,
         stimulus: "PUT {\"mfaEnabled\": true} on /environments/<random>/users/<real user>/mfaEnabled",
         requirement: "400, 401, 403 or 404 with a P1Error, never 2xx; the user's value unchanged",
         kind: Kind::ForeignEnvironment,
+        expect: Expect::p1_error(&[400, 401, 403, 404], must(Evidence::Spec(DOC_FOREIGN_ENV))).stored(
+            unchanged(
+                ReadBack::Mfa,
+                "the value before the cross-environment request",
+                must(Evidence::Spec(DOC_FOREIGN_ENV)),
+            ),
+        ),
     },
     Case {
         id: "MFA-METHOD-01",
-        area: Area::Methods,
+        area: Area::Method,
         tier: Tier::Should,
         title: "POST",
         source: DOC_405,
         stimulus: "POST .../mfaEnabled {\"mfaEnabled\": true}",
         requirement: "SHOULD answer 405 with Allow; MUST be a 4xx that changes nothing",
-        kind: Kind::UnsupportedMethod("POST"),
+        kind: Kind::UnsupportedMethod {
+            method: Method::Post,
+            baseline: false,
+        },
+        expect: METHOD_EXPECT,
     },
     Case {
         id: "MFA-METHOD-02",
-        area: Area::Methods,
+        area: Area::Method,
         tier: Tier::Should,
         title: "PATCH",
         source: DOC_405,
         stimulus: "PATCH .../mfaEnabled {\"mfaEnabled\": true}",
         requirement: "SHOULD answer 405 with Allow; MUST be a 4xx that changes nothing",
-        kind: Kind::UnsupportedMethod("PATCH"),
+        kind: Kind::UnsupportedMethod {
+            method: Method::Patch,
+            baseline: false,
+        },
+        expect: METHOD_EXPECT,
     },
     Case {
         id: "MFA-METHOD-03",
-        area: Area::Methods,
+        area: Area::Method,
         tier: Tier::Should,
         title: "DELETE",
         source: DOC_405,
         stimulus: "DELETE .../mfaEnabled on a user whose value is true",
         requirement: "SHOULD answer 405 with Allow; MUST be a 4xx that changes nothing",
-        kind: Kind::UnsupportedMethod("DELETE"),
+        kind: Kind::UnsupportedMethod {
+            method: Method::Delete,
+            baseline: true,
+        },
+        expect: METHOD_EXPECT,
     },
     Case {
         id: "MFA-USER-01",
-        area: Area::Users,
+        area: Area::User,
         tier: Tier::Must,
         title: "Create User with mfaEnabled true",
         source: DOC_CREATE,
         stimulus: "POST users (application/json) {username, mfaEnabled: true}",
         requirement: "201 User with mfaEnabled true; GET .../mfaEnabled reads true",
         kind: Kind::CreateUser {
-            import: false,
+            content: UserContent::Json,
             mfa: true,
         },
+        expect: CREATED,
     },
     Case {
         id: "MFA-USER-02",
-        area: Area::Users,
+        area: Area::User,
         tier: Tier::Must,
         title: "Create User with mfaEnabled false",
         source: DOC_CREATE,
         stimulus: "POST users (application/json) {username, mfaEnabled: false}",
         requirement: "201 User with mfaEnabled false; GET .../mfaEnabled reads false",
         kind: Kind::CreateUser {
-            import: false,
+            content: UserContent::Json,
             mfa: false,
         },
+        expect: CREATED,
     },
     Case {
         id: "MFA-USER-03",
-        area: Area::Users,
+        area: Area::User,
         tier: Tier::Must,
         title: "Create User (Import) with mfaEnabled true",
         source: DOC_CREATE,
         stimulus: "POST users (application/vnd.pingidentity.user.import+json) {username, mfaEnabled: true}",
         requirement: "201 User with mfaEnabled true; GET .../mfaEnabled reads true",
         kind: Kind::CreateUser {
-            import: true,
+            content: UserContent::Import,
             mfa: true,
         },
+        expect: CREATED,
     },
     Case {
         id: "MFA-USER-04",
-        area: Area::Users,
+        area: Area::User,
         tier: Tier::Must,
         title: "Create User (Import) with mfaEnabled false",
         source: DOC_CREATE,
         stimulus: "POST users (application/vnd.pingidentity.user.import+json) {username, mfaEnabled: false}",
         requirement: "201 User with mfaEnabled false; GET .../mfaEnabled reads false",
         kind: Kind::CreateUser {
-            import: true,
+            content: UserContent::Import,
             mfa: false,
         },
+        expect: CREATED,
     },
     Case {
         id: "MFA-USER-05",
-        area: Area::Users,
+        area: Area::User,
         tier: Tier::Must,
         title: "PUT Update User cannot change mfaEnabled",
         source: DOC_CANNOT_UPDATE,
         stimulus: "PUT user {username, nickname, mfaEnabled: true} on a user whose value is false",
         requirement: "200 (ignored) or 4xx (rejected), both conform; mfaEnabled still reads false",
-        kind: Kind::UpdateUserIgnoresMfa { patch: false },
+        kind: Kind::UpdateUserIgnoresMfa {
+            method: Method::Put,
+        },
+        expect: UPDATE_USER,
     },
     Case {
         id: "MFA-USER-06",
-        area: Area::Users,
+        area: Area::User,
         tier: Tier::Must,
         title: "PATCH Update User cannot change mfaEnabled",
         source: DOC_CANNOT_UPDATE,
         stimulus: "PATCH user {nickname, mfaEnabled: true} on a user whose value is false",
         requirement: "200 (ignored) or 4xx (rejected), both conform; mfaEnabled still reads false",
-        kind: Kind::UpdateUserIgnoresMfa { patch: true },
+        kind: Kind::UpdateUserIgnoresMfa {
+            method: Method::Patch,
+        },
+        expect: UPDATE_USER,
     },
     Case {
         id: "MFA-EXISTING-01",
@@ -649,6 +666,7 @@ pub const CASES: &[Case] = &[
         stimulus: "PUT the opposite of PINGONE_TEST_USER_ID's value, then the original value",
         requirement: "both answer 200 with the value sent and read back as sent; the original value is restored",
         kind: Kind::ExistingUser,
+        expect: WRITE,
     },
     Case {
         id: "MFA-FUZZ-01",
@@ -659,33 +677,33 @@ pub const CASES: &[Case] = &[
         stimulus: "PUT .../mfaEnabled with generated JSON values and byte strings that are not {\"mfaEnabled\": <Boolean>}",
         requirement: "each answers 400 with a P1Error (never 2xx or 5xx) and leaves the value unchanged",
         kind: Kind::Fuzz,
+        expect: INVALID_EXPECT,
     },
     Case {
         id: "MFA-TOKEN-01",
         area: Area::Token,
         tier: Tier::Must,
         title: "a token for the worker app",
-        source: TOKEN_DOC,
+        source: DOC_TOKEN,
         stimulus: "POST .../as/token grant_type=client_credentials with the configured client authentication",
         requirement: "200 JSON with a non-empty access_token, token_type Bearer and a positive expires_in",
         kind: Kind::Token(TokenProbe::Issue),
+        expect: Expect::status(&[200], must(Evidence::Doc(DOC_TOKEN)))
+            .procedure(must(Evidence::Doc(DOC_TOKEN))),
     },
     Case {
         id: "MFA-TOKEN-02",
         area: Area::Token,
         tier: Tier::Must,
         title: "no token for a wrong secret",
-        source: "RFC 6749 §5.2 (invalid_client, 400 or 401); DOC token endpoint client authentication (facts §4)",
+        source: RFC_WRONG_SECRET,
         stimulus: "POST .../as/token with the configured client id and a wrong secret",
         requirement: "400 or 401 without an access_token; SHOULD: OAuth error invalid_client",
         kind: Kind::Token(TokenProbe::WrongSecret),
+        expect: Expect::status(&[400, 401], must(Evidence::Spec(RFC_WRONG_SECRET)))
+            .codes(&["invalid_client"], should(Evidence::Spec(RFC_WRONG_SECRET))),
     },
 ];
-
-/// Appended after the original table so that existing IDs keep their place.
-const TOKEN_DOC: &str = "DOC worker applications: POST {authPath}/{envID}/as/token with client_credentials \
-answers {\"access_token\", \"token_type\": \"Bearer\", \"expires_in\": 3600}; client_secret_basic and \
-client_secret_post (facts §4)";
 
 /// The case with this ID.
 pub fn by_id(id: &str) -> Option<&'static Case> {
@@ -714,5 +732,29 @@ mod tests {
             by_id("MFA-BODY-03").map(Case::test_name).as_deref(),
             Some("body_03")
         );
+    }
+
+    #[test]
+    fn rows_whose_procedure_checks_more_grade_those_checks() {
+        for c in CASES {
+            let checks_more = matches!(c.kind, Kind::Links(_) | Kind::Token(TokenProbe::Issue));
+            assert_eq!(c.expect.procedure.is_some(), checks_more, "{}", c.id);
+        }
+    }
+
+    #[test]
+    fn each_id_carries_its_area_stem() {
+        for c in CASES {
+            let stem = format!("{}_", c.area.stem());
+            assert!(
+                c.test_name().starts_with(&stem),
+                "{} is not in {:?}",
+                c.id,
+                c.area
+            );
+        }
+        for area in Area::ALL {
+            assert!(CASES.iter().any(|c| c.area == area), "{area:?} has no case");
+        }
     }
 }

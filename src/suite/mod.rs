@@ -1,15 +1,29 @@
-//! The conformance suite as a library: cases as data ([`cases`]), one runner that interprets
-//! them against any target ([`runner`]), sessions with token handling and the production
-//! safety check ([`session`]), and the known-deviation list ([`deviations`]).
+//! The conformance suite as a library: cases as data ([`cases`]: what each sends and what it
+//! accepts), one runner that performs them against any target ([`runner`]) and hands every
+//! answer to one checker, sessions with token handling and the production safety check
+//! ([`session`]), and the known-deviation list ([`deviations`]).
 //!
-//! The rstest file `tests/conformance.rs` is the thin layer that names, parameterizes and
-//! selects these cases; the self-test runs the same cases against deliberately broken mocks.
+//! Inside: the result model ([`outcome`]), the case vocabulary (`model.rs`, `expect.rs`,
+//! re-exported by [`cases`]), the per-case context (`ctx.rs`), the checker (`checker.rs`), one
+//! file of procedures per area (`areas/`) and the fuzzer ([`fuzz`]).
+//!
+//! The rstest file `tests/conformance.rs` is the thin layer that names and selects these cases
+//! (one test per ID); the self-test runs the same cases against deliberately broken mocks.
 
+mod areas;
 pub mod cases;
+mod checker;
+mod ctx;
 pub mod deviations;
+mod expect;
+pub mod fuzz;
+mod model;
+pub mod outcome;
 pub mod runner;
 pub mod session;
+mod sources;
 
-pub use cases::{Area, CASES, Case, Kind, Tier};
+pub use areas::redact;
+pub use cases::{Area, CASES, Case, Expect, Kind, Tier};
 pub use runner::{CaseResult, Finding, Outcome, run_case, run_cases};
 pub use session::{Session, SessionError, TargetInfo, TargetKind};

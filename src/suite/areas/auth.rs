@@ -1,0 +1,37 @@
+//! MFA-AUTH: requests without valid bearer authorization.
+
+use base64::Engine as _;
+use uuid::Uuid;
+
+use crate::config::Credentials;
+use crate::http::Auth;
+
+use super::super::cases::{BadAuth, Via};
+use super::super::ctx::{CaseCtx, Step};
+
+impl CaseCtx {
+    /// PUT true or GET with `bad` authorization.
+    pub(super) async fn unauthorized(&mut self, bad: BadAuth, via: Via) -> Step<()> {
+        let user = self.user_with(false).await?;
+        let req = self.via(via, &user).auth(self.bad_auth(bad));
+        let ex = self.send_main(req).await?;
+        let sent = (via == Via::Put).then_some(true);
+        self.judge(&ex, Some(&user), sent, false).await
+    }
+
+    fn bad_auth(&self, bad: BadAuth) -> Auth {
+        match bad {
+            BadAuth::Missing => Auth::None,
+            BadAuth::Garbage => {
+                Auth::Literal(format!("Bearer conformance.{}", Uuid::new_v4().simple()))
+            }
+            BadAuth::Basic => match self.session.target.credentials {
+                Credentials::Client { .. } => Auth::ClientBasic,
+                Credentials::AccessToken(_) => Auth::Literal(format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode("conformance:not-a-secret")
+                )),
+            },
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! MFA-INVALID: invalid bodies are rejected with 400 and change nothing. The probe is shared
+//! with MFA-FUZZ-01.
+
+use crate::http::Exchange;
+
+use super::super::ctx::{CaseCtx, Step};
+
+impl CaseCtx {
+    /// PUT `body` on a user whose value is `baseline`.
+    pub(super) async fn invalid_body(
+        &mut self,
+        body: &[u8],
+        content_type: &str,
+        baseline: bool,
+    ) -> Step<()> {
+        let user = self.user_with(baseline).await?;
+        self.invalid_probe(&user, body, content_type, baseline)
+            .await
+            .map(drop)
+    }
+
+    /// PUT an invalid body to `user`, whose value is `baseline`, and judge the answer by the
+    /// row's [`Expect`](super::super::cases::Expect).
+    pub(in crate::suite) async fn invalid_probe(
+        &mut self,
+        user: &str,
+        body: &[u8],
+        content_type: &str,
+        baseline: bool,
+    ) -> Step<Exchange> {
+        let req = self.put_raw(user, body, Some(content_type));
+        let ex = self.send_main(req).await?;
+        self.judge(&ex, Some(user), None, baseline).await?;
+        Ok(ex)
+    }
+}

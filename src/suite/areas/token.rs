@@ -1,0 +1,140 @@
+//! MFA-TOKEN: the token endpoint the suite authenticates with. The answer is OAuth, not a
+//! P1Error, so these checks read the row's statuses and codes themselves.
+
+use base64::Engine as _;
+use serde_json::Value;
+
+use crate::config::{Credentials, TokenAuthMethod};
+use crate::http::{Auth, Request};
+
+use super::super::cases::TokenProbe;
+use super::super::ctx::{CaseCtx, Step, is_json_media_type};
+
+impl CaseCtx {
+    /// The token endpoint. The answer's body is never quoted in a finding: it may hold a token.
+    pub(super) async fn token(&mut self, probe: TokenProbe) -> Step<()> {
+        let (client_id, method) = match &self.session.target.credentials {
+            Credentials::Client {
+                client_id, method, ..
+            } => (client_id.clone(), *method),
+            Credentials::AccessToken(_) => {
+                self.skipped =
+                    Some("a ready access token is configured, not client credentials".into());
+                return Ok(());
+            }
+        };
+        let Some(url) = self.session.token_url() else {
+            self.skipped = Some("no token URL".into());
+            return Ok(());
+        };
+        let mut req = Request::new("POST", url)
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(b"grant_type=client_credentials".to_vec());
+        const WRONG: &str = "conformance-wrong-secret";
+        req = match (probe, method) {
+            (TokenProbe::Issue, TokenAuthMethod::Basic) => req.auth(Auth::ClientBasic),
+            (TokenProbe::Issue, TokenAuthMethod::Post) => req.auth(Auth::ClientPost),
+            (TokenProbe::WrongSecret, TokenAuthMethod::Basic) => {
+                let pair = format!("{}:{WRONG}", crate::http::form_encode(&client_id));
+                req.auth(Auth::Literal(format!(
+                    "Basic {}",
+                    base64::engine::general_purpose::STANDARD.encode(pair)
+                )))
+            }
+            (TokenProbe::WrongSecret, TokenAuthMethod::Post) => {
+                let body = format!(
+                    "grant_type=client_credentials&client_id={}&client_secret={WRONG}",
+                    crate::http::form_encode(&client_id)
+                );
+                req.body(body.into_bytes()).auth(Auth::None)
+            }
+        };
+        let ex = self.send(req).await?;
+        self.status = Some(ex.status);
+        let body = ex.json().unwrap_or(Value::Null);
+        let has_token = body
+            .get("access_token")
+            .and_then(Value::as_str)
+            .is_some_and(|t| !t.is_empty());
+        let shape = |b: &Value| {
+            let kind = |k: &str| match b.get(k) {
+                None => "absent",
+                Some(Value::String(_)) => "a string",
+                Some(Value::Number(_)) => "a number",
+                Some(_) => "another JSON value",
+            };
+            format!(
+                "HTTP {}; access_token {}, token_type {}, expires_in {}",
+                ex.status,
+                kind("access_token"),
+                kind("token_type"),
+                kind("expires_in")
+            )
+        };
+        let expect = self.case.expect;
+        let status_ok = expect.status.matches(ex.status);
+        match probe {
+            TokenProbe::Issue => {
+                let ct = ex.header("content-type").unwrap_or("");
+                self.ensure(
+                    status_ok,
+                    expect.status_grade.tier,
+                    "status",
+                    expect.status.describe(),
+                    || shape(&body),
+                    Some(&ex),
+                );
+                self.ensure(
+                    is_json_media_type(ct),
+                    self.case.expect.procedure_grade().tier,
+                    "Content-Type is JSON",
+                    "application/json",
+                    || format!("Content-Type: {ct}"),
+                    Some(&ex),
+                );
+                let bearer = body
+                    .get("token_type")
+                    .and_then(Value::as_str)
+                    .is_some_and(|t| t.eq_ignore_ascii_case("bearer"));
+                let expires = body
+                    .get("expires_in")
+                    .and_then(Value::as_u64)
+                    .is_some_and(|n| n > 0);
+                self.ensure(
+                    has_token && bearer && expires,
+                    self.case.expect.procedure_grade().tier,
+                    "the token response",
+                    "access_token a non-empty string, token_type Bearer, expires_in a positive integer",
+                    || shape(&body),
+                    Some(&ex),
+                );
+            }
+            TokenProbe::WrongSecret => {
+                self.ensure(
+                    status_ok && !has_token,
+                    expect.status_grade.tier,
+                    "a wrong secret gets no token",
+                    format!("{} without an access_token", expect.status.describe()),
+                    || shape(&body),
+                    Some(&ex),
+                );
+                let error = body
+                    .get("error")
+                    .and_then(Value::as_str)
+                    .unwrap_or("(none)");
+                self.code = Some(error.to_string());
+                if let Some(codes) = expect.codes {
+                    self.ensure(
+                        codes.accepted.contains(&error),
+                        codes.grade.tier,
+                        "the OAuth error",
+                        format!("error {}", codes.accepted.join(" or ")),
+                        || format!("error {error}"),
+                        Some(&ex),
+                    );
+                }
+            }
+        }
+        Ok(())
+    }
+}

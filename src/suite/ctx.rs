@@ -1,0 +1,285 @@
+//! The state of one running case ([`CaseCtx`]): sending and recording, URL builders, and the
+//! set-up of test users.
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use crate::http::{Exchange, Request};
+
+use super::cases::{Case, JSON, Method, Tier, UserContent, Via};
+use super::outcome::{CaseResult, Finding, Outcome};
+use super::session::{Session, USER_PREFIX};
+
+/// Users to delete and a value to restore, kept outside the case's task so that clean-up runs
+/// even when the case panics.
+#[derive(Debug, Default)]
+pub(super) struct Shared {
+    pub(super) created: Vec<String>,
+    pub(super) restore: Option<(String, bool)>,
+}
+
+/// The shared clean-up list, even after a panic poisoned it.
+pub(super) fn lock(shared: &Mutex<Shared>) -> MutexGuard<'_, Shared> {
+    shared.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// A case stopped early; its findings say why.
+#[derive(Debug)]
+pub(super) struct Abort;
+
+pub(super) type Step<T> = Result<T, Abort>;
+
+/// The state of one running case.
+pub(super) struct CaseCtx {
+    pub(super) session: Arc<Session>,
+    pub(super) case: &'static Case,
+    pub(super) shared: Arc<Mutex<Shared>>,
+    pub(super) findings: Vec<Finding>,
+    pub(super) status: Option<u16>,
+    pub(super) code: Option<String>,
+    pub(super) links: Option<Value>,
+    pub(super) skipped: Option<String>,
+    pub(super) requests: u32,
+}
+
+impl CaseCtx {
+    pub(super) fn new(
+        session: Arc<Session>,
+        case: &'static Case,
+        shared: Arc<Mutex<Shared>>,
+    ) -> CaseCtx {
+        CaseCtx {
+            session,
+            case,
+            shared,
+            findings: Vec::new(),
+            status: None,
+            code: None,
+            links: None,
+            skipped: None,
+            requests: 0,
+        }
+    }
+
+    pub(super) fn into_result(self, started: Instant, cleanup: Vec<String>) -> CaseResult {
+        let c = self.case;
+        let deviation = self.session.deviations.iter().find(|d| d.id == c.id);
+        let outcome = Outcome::of(&self.findings, self.skipped, deviation.map(|d| d.reason));
+        CaseResult {
+            id: c.id.to_string(),
+            area: c.area,
+            tier: c.tier,
+            title: c.title.to_string(),
+            requirement: c.requirement.to_string(),
+            source: c.source.to_string(),
+            stimulus: c.stimulus.to_string(),
+            outcome,
+            findings: self.findings,
+            status: self.status,
+            error_code: self.code,
+            duration_ms: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            requests: self.requests,
+            links: self.links,
+            cleanup,
+        }
+    }
+
+    // ------------------------------------------------------------------ recording
+
+    pub(super) fn note(
+        &mut self,
+        tier: Tier,
+        check: impl Into<String>,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+        ex: Option<&Exchange>,
+    ) {
+        self.findings.push(Finding {
+            tier,
+            check: check.into(),
+            expected: expected.into(),
+            actual: actual.into(),
+            reproduce: ex.map(|e| e.request.curl()),
+        });
+    }
+
+    pub(super) fn ensure(
+        &mut self,
+        ok: bool,
+        tier: Tier,
+        check: &str,
+        expected: impl Into<String>,
+        actual: impl FnOnce() -> String,
+        ex: Option<&Exchange>,
+    ) -> bool {
+        if !ok {
+            self.note(tier, check, expected, actual(), ex);
+        }
+        ok
+    }
+
+    /// Send a set-up or read-back request (counted, not recorded as the case's answer).
+    pub(super) async fn send(&mut self, req: Request) -> Step<Exchange> {
+        self.requests += 1;
+        match self.session.send(req).await {
+            Ok(ex) => Ok(ex),
+            Err(e) => {
+                self.findings.push(Finding {
+                    tier: Tier::Must,
+                    check: "the target answers".into(),
+                    expected: "an HTTP response".into(),
+                    actual: e.message.clone(),
+                    reproduce: Some(e.request.curl()),
+                });
+                Err(Abort)
+            }
+        }
+    }
+
+    /// Send the case's main request and record its status and error code for the report.
+    pub(super) async fn send_main(&mut self, req: Request) -> Step<Exchange> {
+        let ex = self.send(req).await?;
+        self.record(&ex);
+        Ok(ex)
+    }
+
+    /// Record `ex` as the case's main answer: its status and, for an error, its `code`.
+    pub(super) fn record(&mut self, ex: &Exchange) {
+        self.status = Some(ex.status);
+        self.code = ex
+            .json()
+            .filter(|_| ex.status >= 400)
+            .and_then(|j| j.get("code").and_then(Value::as_str).map(str::to_string));
+    }
+
+    // ------------------------------------------------------------------ requests
+
+    pub(super) fn mfa_url(&self, user: &str) -> String {
+        self.session.env_url(&format!("/users/{user}/mfaEnabled"))
+    }
+
+    pub(super) fn user_url(&self, user: &str) -> String {
+        self.session.env_url(&format!("/users/{user}"))
+    }
+
+    fn username(&self) -> String {
+        let area = self.case.id.trim_start_matches("MFA-").to_ascii_lowercase();
+        format!(
+            "{USER_PREFIX}{area}-{}",
+            &Uuid::new_v4().simple().to_string()[..12]
+        )
+    }
+
+    /// PUT .../mfaEnabled `{"mfaEnabled": value}`.
+    pub(super) fn put_value(&self, user: &str, value: bool) -> Request {
+        self.request(Method::Put, &self.mfa_url(user))
+            .json(&json!({ "mfaEnabled": value }))
+    }
+
+    /// PUT `{"mfaEnabled": true}` or GET, on .../mfaEnabled.
+    pub(super) fn via(&self, via: Via, user: &str) -> Request {
+        match via {
+            Via::Put => self.put_value(user, true),
+            Via::Get => self.request(Method::Get, &self.mfa_url(user)),
+        }
+    }
+
+    /// A request without a body.
+    pub(super) fn request(&self, method: Method, url: &str) -> Request {
+        Request::new(method.as_str(), url)
+    }
+
+    /// POST users; a created user is registered for deletion at once.
+    pub(super) async fn create_user(
+        &mut self,
+        mfa: Option<bool>,
+        content: UserContent,
+    ) -> Step<(Option<String>, Exchange)> {
+        let username = self.username();
+        let mut body = json!({ "username": username, "email": format!("{username}@example.com") });
+        if let Some(p) = &self.session.target.population_id {
+            body["population"] = json!({ "id": p });
+        }
+        if let Some(m) = mfa {
+            body["mfaEnabled"] = json!(m);
+        }
+        let req = self
+            .request(Method::Post, &self.session.env_url("/users"))
+            .body(body.to_string().into_bytes())
+            .header("Content-Type", content.media_type());
+        let ex = self.send(req).await?;
+        let id = ex
+            .json()
+            .filter(|_| (200..300).contains(&ex.status))
+            .and_then(|j| j.get("id").and_then(Value::as_str).map(str::to_string));
+        if let Some(id) = &id {
+            lock(&self.shared).created.push(id.clone());
+        }
+        Ok((id, ex))
+    }
+
+    /// Set-up: a new user whose stored value is `baseline` (created with it, read back, and
+    /// corrected with a PUT if the server chose otherwise).
+    pub(super) async fn user_with(&mut self, baseline: bool) -> Step<String> {
+        let (id, ex) = self.create_user(Some(baseline), UserContent::Json).await?;
+        let Some(id) = id else {
+            self.note(
+                Tier::Must,
+                "set-up: Create User",
+                "HTTP 201 with a User id",
+                ex.summary(),
+                Some(&ex),
+            );
+            return Err(Abort);
+        };
+        if self.read_value(&id).await? != Some(baseline) {
+            let ex = self.send(self.put_value(&id, baseline)).await?;
+            if !(200..300).contains(&ex.status) {
+                self.note(
+                    Tier::Must,
+                    "set-up: PUT .../mfaEnabled",
+                    "HTTP 200",
+                    ex.summary(),
+                    Some(&ex),
+                );
+                return Err(Abort);
+            }
+        }
+        Ok(id)
+    }
+
+    /// GET .../mfaEnabled without checks (set-up).
+    pub(super) async fn read_value(&mut self, user: &str) -> Step<Option<bool>> {
+        let ex = self
+            .send(self.request(Method::Get, &self.mfa_url(user)))
+            .await?;
+        Ok(ex
+            .json()
+            .and_then(|j| j.get("mfaEnabled").and_then(Value::as_bool)))
+    }
+
+    /// PUT `body` on .../mfaEnabled with Content-Type `content_type` (`None`: no header).
+    pub(super) fn put_raw(&self, user: &str, body: &[u8], content_type: Option<&str>) -> Request {
+        let req = self
+            .request(Method::Put, &self.mfa_url(user))
+            .body(body.to_vec());
+        match content_type {
+            Some(ct) => req.header("Content-Type", ct),
+            None => req,
+        }
+    }
+}
+
+/// `application/json`, `application/hal+json` or any `+json` type, parameters allowed.
+pub fn is_json_media_type(ct: &str) -> bool {
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == JSON || (essence.starts_with("application/") && essence.ends_with("+json"))
+}

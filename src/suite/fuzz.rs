@@ -1,0 +1,220 @@
+//! MFA-FUZZ-01: property-based invalid bodies. Generated bodies that are not
+//! `{"mfaEnabled": <Boolean>}` each go through the same probe as the invalid-body cases; a
+//! failing input is shrunk to a minimal one, whose findings are reported.
+
+use std::sync::{Arc, Mutex};
+
+use proptest::strategy::{Strategy, ValueTree};
+use proptest::test_runner::{Config as PropConfig, RngAlgorithm, TestRng, TestRunner};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+use super::cases::{Case, JSON, Tier};
+use super::ctx::{CaseCtx, Shared, Step};
+use super::outcome::Finding;
+use super::session::{Session, TargetKind};
+
+impl CaseCtx {
+    /// Property-based: generated bodies that are not `{"mfaEnabled": <Boolean>}` each answer
+    /// 400 with a P1Error and change nothing. A failing input is shrunk to a minimal one, whose
+    /// findings are reported.
+    pub(super) async fn fuzz(&mut self) -> Step<()> {
+        let cases = self
+            .session
+            .run
+            .fuzz_cases
+            .unwrap_or(match self.session.target.kind {
+                TargetKind::Tenant => 24,
+                _ => 256,
+            });
+        let user = self.user_with(false).await?;
+        let seed: [u8; 32] = {
+            let mut s = [0u8; 32];
+            match self.session.fuzz_seed {
+                Some(fixed) => s[..8].copy_from_slice(&fixed.to_le_bytes()),
+                None => {
+                    s[..16].copy_from_slice(Uuid::new_v4().as_bytes());
+                    s[16..].copy_from_slice(Uuid::new_v4().as_bytes());
+                }
+            }
+            s
+        };
+        let handle = tokio::runtime::Handle::current();
+        let (session, case, shared) = (self.session.clone(), self.case, self.shared.clone());
+        let probe_user = user.clone();
+        let outcome = tokio::task::spawn_blocking(move || {
+            fuzz_blocking(&handle, session, case, shared, &probe_user, cases, seed)
+        })
+        .await;
+        match outcome {
+            Ok((requests, None)) => {
+                self.requests += requests;
+            }
+            Ok((requests, Some((body, original, findings)))) => {
+                self.requests += requests;
+                let shown = crate::http::excerpt(&String::from_utf8_lossy(&body), 120);
+                let from = crate::http::excerpt(&String::from_utf8_lossy(&original), 120);
+                for mut f in findings {
+                    f.check = format!(
+                        "{} (minimal failing body {shown:?}, shrunk from {from:?})",
+                        f.check
+                    );
+                    self.findings.push(f);
+                }
+            }
+            Err(e) => self.note(
+                Tier::Must,
+                "the fuzz run completes",
+                "no panic",
+                e.to_string(),
+                None,
+            ),
+        }
+        Ok(())
+    }
+}
+
+type FuzzFailure = (Vec<u8>, Vec<u8>, Vec<Finding>);
+
+/// Generate, probe and shrink on a blocking thread (proptest's value trees are not `Send`).
+fn fuzz_blocking(
+    handle: &tokio::runtime::Handle,
+    session: Arc<Session>,
+    case: &'static Case,
+    shared: Arc<Mutex<Shared>>,
+    user: &str,
+    cases: u32,
+    seed: [u8; 32],
+) -> (u32, Option<FuzzFailure>) {
+    let config = PropConfig {
+        cases,
+        failure_persistence: None,
+        ..PropConfig::default()
+    };
+    let mut runner =
+        TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
+    let strategy = invalid_bodies();
+    let mut requests = 0;
+    let mut probe = |body: &[u8]| -> Vec<Finding> {
+        let mut ctx = CaseCtx::new(session.clone(), case, shared.clone());
+        let _ = handle.block_on(ctx.invalid_probe(user, body, JSON, false));
+        requests += ctx.requests;
+        // A rejected probe that wrote anyway leaves the value changed; put it back so the
+        // next probe starts from the baseline.
+        if !ctx.findings.is_empty() {
+            let _ = handle.block_on(session.send(ctx.put_value(user, false)));
+            requests += 1;
+        }
+        ctx.findings
+    };
+    for _ in 0..cases {
+        let Ok(mut tree) = strategy.new_tree(&mut runner) else {
+            continue;
+        };
+        let original = tree.current();
+        let findings = probe(&original);
+        if findings.is_empty() {
+            continue;
+        }
+        let (mut minimal, mut minimal_findings) = (original.clone(), findings);
+        let mut budget = 64;
+        if tree.simplify() {
+            while budget > 0 {
+                budget -= 1;
+                let candidate = tree.current();
+                let f = probe(&candidate);
+                if f.is_empty() {
+                    if !tree.complicate() {
+                        break;
+                    }
+                } else {
+                    minimal = candidate;
+                    minimal_findings = f;
+                    if !tree.simplify() {
+                        break;
+                    }
+                }
+            }
+        }
+        return (requests, Some((minimal, original, minimal_findings)));
+    }
+    (requests, None)
+}
+
+/// Bodies that are not a valid UserMFAEnabled: JSON values of every shape (with mfaEnabled
+/// anything but a Boolean) and arbitrary bytes.
+pub fn invalid_bodies() -> impl Strategy<Value = Vec<u8>> {
+    use proptest::prelude::*;
+    let leaf = prop_oneof![
+        Just(Value::Null),
+        any::<bool>().prop_map(Value::Bool),
+        any::<i64>().prop_map(|n| json!(n)),
+        (-1.0e6f64..1.0e6).prop_map(|f| json!(f)),
+        "[ -~]{0,12}".prop_map(Value::String),
+        prop_oneof![
+            Just("true"),
+            Just("false"),
+            Just("1"),
+            Just("0"),
+            Just("yes")
+        ]
+        .prop_map(|s| json!(s)),
+    ];
+    let value = leaf.prop_recursive(3, 16, 4, |inner| {
+        prop_oneof![
+            prop::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            prop::collection::btree_map(
+                prop_oneof![Just("mfaEnabled".to_string()), "[a-zA-Z_]{1,8}"],
+                inner,
+                0..4
+            )
+            .prop_map(|m| Value::Object(m.into_iter().collect())),
+        ]
+    });
+    let non_boolean = value
+        .clone()
+        .prop_filter("mfaEnabled must not be a Boolean", |v| !v.is_boolean())
+        .prop_map(|v| json!({ "mfaEnabled": v }));
+    prop_oneof![
+        value.prop_map(|v| v.to_string().into_bytes()),
+        non_boolean.prop_map(|v| v.to_string().into_bytes()),
+        prop::collection::vec(any::<u8>(), 0..48),
+    ]
+    .prop_filter("not a valid body", |b| !is_valid_body(b))
+}
+
+/// Whether bytes are a JSON object with a Boolean `mfaEnabled`.
+pub fn is_valid_body(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<Value>(bytes)
+        .ok()
+        .and_then(|v| v.get("mfaEnabled").map(Value::is_boolean))
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn valid_bodies_are_recognised() {
+        assert!(is_valid_body(b"{\"mfaEnabled\": true}"));
+        assert!(is_valid_body(b"{\"mfaEnabled\": false, \"x\": 1}"));
+        assert!(!is_valid_body(b"{\"mfaEnabled\": \"true\"}"));
+        assert!(!is_valid_body(b"[true]"));
+        assert!(!is_valid_body(b""));
+    }
+
+    #[test]
+    fn generated_bodies_are_never_valid() {
+        let mut runner = TestRunner::deterministic();
+        let s = invalid_bodies();
+        for _ in 0..500 {
+            let body = s.new_tree(&mut runner).expect("tree").current();
+            assert!(
+                !is_valid_body(&body),
+                "{:?}",
+                String::from_utf8_lossy(&body)
+            );
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! The result model: a [`Finding`] per unmet requirement, the [`Outcome`] of a case, and the
+//! [`CaseResult`] with its human rendering.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::cases::{Area, Tier};
+
+/// One unmet requirement.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    /// MUST or SHOULD.
+    pub tier: Tier,
+    /// What was checked.
+    pub check: String,
+    /// What the documentation promises.
+    pub expected: String,
+    /// What came back.
+    pub actual: String,
+    /// A curl line that reproduces the request, with `$TOKEN` for the token.
+    pub reproduce: Option<String>,
+}
+
+/// A case's verdict.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "reason", rename_all = "snake_case")]
+pub enum Outcome {
+    /// Every check held.
+    Pass,
+    /// A MUST check failed.
+    Fail,
+    /// Only SHOULD checks failed.
+    Warn,
+    /// Not run, with the reason.
+    Skipped(String),
+    /// Failed, but listed as a known deviation (the reason).
+    KnownDeviation(String),
+    /// Listed as a known deviation, yet passed: the list should lose the entry.
+    FixedDeviation(String),
+}
+
+impl Outcome {
+    /// `pass`, `fail`, `warn`, `skipped`, `known_deviation`, `fixed_deviation`.
+    pub fn label(&self) -> &'static str {
+        match self {
+            Outcome::Pass => "pass",
+            Outcome::Fail => "fail",
+            Outcome::Warn => "warn",
+            Outcome::Skipped(_) => "skipped",
+            Outcome::KnownDeviation(_) => "known_deviation",
+            Outcome::FixedDeviation(_) => "fixed_deviation",
+        }
+    }
+}
+
+/// The result of one case.
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseResult {
+    /// Case ID.
+    pub id: String,
+    /// Area.
+    pub area: Area,
+    /// Headline tier.
+    pub tier: Tier,
+    /// Title.
+    pub title: String,
+    /// Requirement.
+    pub requirement: String,
+    /// Source.
+    pub source: String,
+    /// Stimulus.
+    pub stimulus: String,
+    /// Verdict.
+    pub outcome: Outcome,
+    /// Unmet requirements.
+    pub findings: Vec<Finding>,
+    /// Status of the case's main request.
+    pub status: Option<u16>,
+    /// Top-level error `code` of the main request's answer, if any.
+    pub error_code: Option<String>,
+    /// Wall time.
+    pub duration_ms: u64,
+    /// Requests sent (set-up and clean-up included).
+    pub requests: u32,
+    /// `_links` of the main answer with hosts and ids replaced by placeholders (links cases).
+    pub links: Option<Value>,
+    /// Problems while cleaning up (users that could not be deleted or restored).
+    pub cleanup: Vec<String>,
+}
+
+impl CaseResult {
+    /// Whether this result fails the run: a MUST failure, or in strict mode also a SHOULD
+    /// failure or a known deviation that no longer occurs.
+    pub fn fails_run(&self, strict: bool) -> bool {
+        match self.outcome {
+            Outcome::Fail => true,
+            Outcome::Warn | Outcome::FixedDeviation(_) => strict,
+            _ => false,
+        }
+    }
+
+    /// The human report: ID and requirement, then each finding with expected, actual and a
+    /// curl line. Contains no secret: requests are recorded without credentials.
+    pub fn render(&self) -> String {
+        let mut s = format!(
+            "{} [{}] {}: {}\n  requirement: {}\n  source: {}\n  stimulus: {}\n",
+            self.id,
+            self.tier.as_str(),
+            self.title,
+            self.outcome.label().to_uppercase(),
+            self.requirement,
+            self.source,
+            self.stimulus
+        );
+        match &self.outcome {
+            Outcome::Skipped(r) => {
+                let _ = writeln!(s, "  skipped: {r}");
+            }
+            Outcome::KnownDeviation(r) => {
+                let _ = writeln!(s, "  known deviation: {r}");
+            }
+            Outcome::FixedDeviation(r) => {
+                let _ = writeln!(
+                    s,
+                    "  listed as a known deviation ({r}) but now passes: remove it from src/suite/deviations.rs"
+                );
+            }
+            _ => {}
+        }
+        for f in &self.findings {
+            let _ = write!(
+                s,
+                "  ✗ [{}] {}\n      expected: {}\n      actual:   {}\n",
+                f.tier.as_str(),
+                f.check,
+                f.expected,
+                f.actual
+            );
+            if let Some(curl) = &f.reproduce {
+                let _ = writeln!(
+                    s,
+                    "      reproduce (with TOKEN set to an access token): {curl}"
+                );
+            }
+        }
+        for c in &self.cleanup {
+            let _ = writeln!(s, "  cleanup: {c}");
+        }
+        s
+    }
+}
+
+impl Outcome {
+    /// The verdict of findings: skipped, else FAIL on a MUST finding, WARN on SHOULD ones only,
+    /// else PASS; a listed deviation (`deviation`, its reason) turns a failure or warning into
+    /// [`Outcome::KnownDeviation`] and a pass into [`Outcome::FixedDeviation`].
+    pub fn of(findings: &[Finding], skipped: Option<String>, deviation: Option<&str>) -> Outcome {
+        let outcome = if let Some(r) = skipped {
+            Outcome::Skipped(r)
+        } else if findings.iter().any(|f| f.tier == Tier::Must) {
+            Outcome::Fail
+        } else if findings.is_empty() {
+            Outcome::Pass
+        } else {
+            Outcome::Warn
+        };
+        match (deviation, outcome) {
+            (Some(d), Outcome::Fail | Outcome::Warn) => Outcome::KnownDeviation(d.to_string()),
+            (Some(d), Outcome::Pass) => Outcome::FixedDeviation(d.to_string()),
+            (_, other) => other,
+        }
+    }
+}
