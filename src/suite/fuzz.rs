@@ -12,21 +12,22 @@ use uuid::Uuid;
 use super::cases::{Case, JSON, Tier};
 use super::ctx::{CaseCtx, Shared, Step};
 use super::outcome::Finding;
-use super::session::{Session, TargetKind};
+use super::session::Session;
 
 impl CaseCtx {
     /// Property-based: generated bodies that are not `{"mfaEnabled": <Boolean>}` each answer
     /// 400 with a P1Error and change nothing. A failing input is shrunk to a minimal one, whose
     /// findings are reported.
     pub(super) async fn fuzz(&mut self) -> Step<()> {
-        let cases = self
-            .session
-            .run
-            .fuzz_cases
-            .unwrap_or(match self.session.target.kind {
-                TargetKind::Tenant => 24,
-                _ => 256,
-            });
+        let cases =
+            self.session
+                .run
+                .fuzz_cases
+                .unwrap_or(if self.session.target.kind.is_tenant() {
+                    24
+                } else {
+                    256
+                });
         let user = self.user_with(false).await?;
         let seed: [u8; 32] = {
             let mut s = [0u8; 32];
