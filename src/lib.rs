@@ -9,6 +9,8 @@
 //! - [`config`]: configuration from the environment and `.env`.
 //! - [`schema`]: JSON Schemas of the documented models, derived from Ping's OpenAPI documents.
 //! - [`secret`]: a wrapper that keeps secrets out of output.
+//! - [`wire`]: media types, form encoding, Basic credentials and RFC 3339, shared by the suite
+//!   and the mock.
 
 pub mod config;
 pub mod http;
@@ -18,3 +20,4 @@ pub mod schema;
 pub mod secret;
 pub mod suite;
 pub mod tls;
+pub mod wire;

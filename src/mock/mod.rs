@@ -15,8 +15,17 @@
 //! # Ok(()) }
 //! ```
 
+// Handlers return `Result<Response, Response>`: the error path is a complete answer, built once
+// per request, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
+mod answers;
 mod faults;
+mod guards;
+mod model;
+mod routes;
 mod server;
+mod state;
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
@@ -247,7 +256,7 @@ pub struct MockPingOne {
     addr: SocketAddr,
     api_url: String,
     auth_url: String,
-    state: Arc<server::State>,
+    state: Arc<state::State>,
     seeded: Vec<Uuid>,
     shutdown: Option<oneshot::Sender<()>>,
 }
@@ -267,7 +276,7 @@ impl MockPingOne {
             .clone()
             .map(|u| u.trim_end_matches('/').to_string())
             .unwrap_or_else(|| local.clone());
-        let state = Arc::new(server::State::new(options, format!("{public}/v1")));
+        let state = Arc::new(state::State::new(options, format!("{public}/v1")));
         let seeded = state.seed();
         let (tx, rx) = oneshot::channel::<()>();
         let app = server::router(state.clone());

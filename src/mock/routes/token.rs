@@ -1,0 +1,170 @@
+//! `POST /{envID}/as/token`, client credentials (§4). Errors use the OAuth 2 shape
+//! (RFC 6749 §5.2), not P1Error. Three steps: the request itself ([`Ctx::token`]), client
+//! authentication ([`Ctx::authenticate_client`]) and issuing the token ([`Ctx::issue_token`]).
+
+use std::collections::HashMap;
+use std::time::Instant;
+
+use axum::body::Body;
+use axum::http::header::{ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE};
+use axum::http::request::Parts;
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::mock::Fault;
+use crate::mock::answers::{OAuthCode, oauth_error};
+use crate::mock::server::{BODY_LIMIT, Ctx};
+use crate::mock::state::lock;
+use crate::wire::{FORM, JSON, MediaType, decode_basic, parse_form};
+
+/// Tokens kept before expired ones are pruned.
+const TOKEN_PRUNE_THRESHOLD: usize = 10_000;
+
+impl Ctx<'_> {
+    /// The token request: POST, form-encoded, within the size limit, `grant_type`
+    /// `client_credentials`; then client authentication and the token.
+    pub(crate) async fn token(&self, parts: &Parts, body: Body, env: &str) -> Response {
+        if parts.method != Method::POST {
+            let mut r = oauth_error(
+                StatusCode::METHOD_NOT_ALLOWED,
+                OAuthCode::InvalidRequest,
+                "Use POST.",
+            );
+            r.headers_mut()
+                .insert(ALLOW, HeaderValue::from_static("POST"));
+            return r;
+        }
+        let ct = parts
+            .headers
+            .get(CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !MediaType::parse(ct).is(FORM) {
+            return oauth_error(
+                StatusCode::BAD_REQUEST,
+                OAuthCode::InvalidRequest,
+                "The token request must be application/x-www-form-urlencoded.",
+            );
+        }
+        let Ok(bytes) = axum::body::to_bytes(body, BODY_LIMIT).await else {
+            return oauth_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                OAuthCode::InvalidRequest,
+                "Body too large.",
+            );
+        };
+        let form = parse_form(&bytes);
+        match form.get("grant_type").map(String::as_str) {
+            None => {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    OAuthCode::InvalidRequest,
+                    "grant_type is required.",
+                );
+            }
+            Some("client_credentials") => {}
+            Some(_) => {
+                return oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    OAuthCode::UnsupportedGrantType,
+                    "Only client_credentials is supported.",
+                );
+            }
+        }
+        match self.authenticate_client(parts, &form, env) {
+            Ok(()) => self.issue_token(),
+            Err(r) => r,
+        }
+    }
+
+    /// Client authentication (RFC 6749 §2.3.1): `client_secret_basic` or `client_secret_post`,
+    /// not both, for this environment's worker app. Failure is 401 `invalid_client`.
+    fn authenticate_client(
+        &self,
+        parts: &Parts,
+        form: &HashMap<String, String>,
+        env: &str,
+    ) -> Result<(), Response> {
+        let header = parts
+            .headers
+            .get(AUTHORIZATION)
+            .and_then(|v| v.to_str().ok());
+        let basic = header.and_then(|h| {
+            let (scheme, rest) = h.trim().split_once(' ')?;
+            scheme
+                .eq_ignore_ascii_case("basic")
+                .then(|| decode_basic(rest.trim()))
+        });
+        let posted = match (form.get("client_id"), form.get("client_secret")) {
+            (Some(id), Some(secret)) => Some((id.clone(), secret.clone())),
+            _ => None,
+        };
+        let credentials = match (basic, posted) {
+            (Some(_), Some(_)) => {
+                return Err(oauth_error(
+                    StatusCode::BAD_REQUEST,
+                    OAuthCode::InvalidRequest,
+                    "Use one client authentication method, not two.",
+                ));
+            }
+            (Some(decoded), None) => decoded,
+            (None, posted) => posted,
+        };
+        let env_ok = Uuid::parse_str(env).is_ok_and(|e| e == self.env_id());
+        let authenticated = env_ok
+            && credentials.as_ref().is_some_and(|(id, secret)| {
+                self.client_matches(id, secret)
+                    || (self.has(Fault::TokenAcceptsAnySecret) && *id == self.s.options.client_id)
+            });
+        if authenticated {
+            return Ok(());
+        }
+        let mut r = oauth_error(
+            StatusCode::UNAUTHORIZED,
+            OAuthCode::InvalidClient,
+            "Client authentication failed.",
+        );
+        r.headers_mut().insert(
+            "www-authenticate",
+            HeaderValue::from_static("Basic realm=\"PingOne\""),
+        );
+        Err(r)
+    }
+
+    /// A fresh opaque bearer token, live for `token_lifetime`.
+    fn issue_token(&self) -> Response {
+        let token = format!(
+            "mock-at.{}{}",
+            Uuid::new_v4().simple(),
+            Uuid::new_v4().simple()
+        );
+        let lifetime = self.s.options.token_lifetime;
+        {
+            let mut tokens = lock(&self.s.tokens);
+            if tokens.len() >= TOKEN_PRUNE_THRESHOLD {
+                let now = Instant::now();
+                tokens.retain(|_, expiry| *expiry > now);
+            }
+            tokens.insert(token.clone(), Instant::now() + lifetime);
+        }
+        let mut body = json!({
+            "access_token": token,
+            "token_type": "Bearer",
+            // Whole seconds, rounded up: a sub-second lifetime is not "0".
+            "expires_in": lifetime.as_secs_f64().ceil() as u64,
+        });
+        if self.has(Fault::TokenWithoutExpiry)
+            && let Some(obj) = body.as_object_mut()
+        {
+            obj.remove("expires_in");
+        }
+        (
+            StatusCode::OK,
+            [(CONTENT_TYPE, JSON), (CACHE_CONTROL, "no-store")],
+            body.to_string(),
+        )
+            .into_response()
+    }
+}
