@@ -11,7 +11,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use pingone_mfa_conformance::mock::{Alternatives, EnvironmentType, MockPingOne};
+use pingone_mfa_conformance::mock::{
+    Alternative, Alternatives, EnvironmentType, Fault, MockPingOne,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestCaseError, TestRunner};
 use reqwest::header::HeaderMap;
@@ -2087,14 +2089,29 @@ fn the_binary_prints_help_listing_its_flags() {
     let out = Command::new(BIN).arg("--help").output().unwrap();
     assert!(out.status.success(), "{:?}", out.status);
     let text = String::from_utf8_lossy(&out.stdout);
-    for flag in [
+    let mut expected: Vec<String> = [
         "--port",
         "--fault",
-        "--content-type-400",
         "--list-faults",
         "--environment-id",
-    ] {
-        assert!(text.contains(flag), "--help does not mention {flag}");
+        "PINGONE_MOCK_PORT",
+    ]
+    .map(String::from)
+    .to_vec();
+    // Generated from the two tables: every alternative's flag and variable, every fault.
+    for a in Alternative::ALL {
+        expected.push(format!("--{}\n", a.flag()));
+        expected.push(format!(
+            "PINGONE_MOCK_{}",
+            a.flag().to_uppercase().replace('-', "_")
+        ));
+    }
+    expected.extend(Fault::ALL.iter().map(|f| format!("  {} ", f.name())));
+    for wanted in expected {
+        assert!(
+            text.contains(&wanted),
+            "--help does not mention {wanted:?}:\n{text}"
+        );
     }
 }
 
@@ -2111,6 +2128,9 @@ fn the_binary_lists_its_faults() {
 #[case::unknown_fault(&["--fault", "no-such-fault"], "no-such-fault")]
 #[case::missing_value(&["--port"], "--port")]
 #[case::bad_uuid(&["--environment-id", "nope"], "nope")]
+#[case::bad_uuid_after_equals(&["--environment-id=nope"], "nope")]
+#[case::mistyped_alternative(&["--non-uuid-40"], "tip: a similar argument exists: '--non-uuid-400'")]
+#[case::mistyped_fault(&["--fault", "wirte-lost"], "tip: a similar value exists: 'write-lost'")]
 fn the_binary_exits_2_with_a_message_on_bad_arguments(
     #[case] args: &[&str],
     #[case] mentioned: &str,
@@ -2122,6 +2142,105 @@ fn the_binary_exits_2_with_a_message_on_bad_arguments(
         err.contains(mentioned),
         "stderr does not mention {mentioned}: {err}"
     );
+}
+
+/// Start the binary and read its banner, up to "Press Ctrl-C"; the child dies with the guard.
+fn banner_of(command: &mut Command) -> (KillOnDrop, Vec<String>) {
+    let mut child = KillOnDrop(
+        command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut banner = Vec::new();
+    loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(10))
+            .unwrap_or_else(|_| panic!("banner ended early: {banner:?}"));
+        let done = line.starts_with("Press Ctrl-C");
+        banner.push(line);
+        if done {
+            return (child, banner);
+        }
+    }
+}
+
+/// The banner line that starts with `label`, without the label.
+fn banner_value<'a>(banner: &'a [String], label: &str) -> &'a str {
+    banner
+        .iter()
+        .find_map(|l| l.trim_start().strip_prefix(label))
+        .unwrap_or_else(|| panic!("no {label:?} in {banner:?}"))
+        .trim()
+}
+
+#[test]
+fn the_binary_reads_flags_with_equals_and_pingone_mock_variables_and_the_flag_wins() {
+    let env = Uuid::new_v4();
+    let population = Uuid::new_v4();
+    let (_child, banner) = banner_of(
+        Command::new(BIN)
+            .args(["--port=0", &format!("--environment-id={env}")])
+            .arg("--client-id=from-flag")
+            .env("PINGONE_MOCK_CLIENT_ID", "from-variable")
+            .env("PINGONE_MOCK_POPULATION_ID", population.to_string())
+            .env("PINGONE_MOCK_NON_UUID_400", "true")
+            .env("PINGONE_MOCK_FOREIGN_ENVIRONMENT_404", "false")
+            .env("PINGONE_MOCK_SEED_USER", "ann,bob:true")
+            .env("PINGONE_MOCK_FAULT", "write-lost,stale-read")
+            .env("PINGONE_MOCK_PRODUCTION", "true"),
+    );
+    assert_eq!(
+        banner_value(&banner, "environment id"),
+        format!("{env} (PRODUCTION)")
+    );
+    assert_eq!(
+        banner_value(&banner, "population id"),
+        population.to_string()
+    );
+    assert_eq!(banner_value(&banner, "client id"), "from-flag");
+    assert_eq!(banner_value(&banner, "alternatives on"), "non-uuid-400");
+    assert_eq!(banner_value(&banner, "FAULTS ON"), "write-lost, stale-read");
+    let seeded: Vec<&String> = banner
+        .iter()
+        .filter(|l| l.contains("seeded user"))
+        .collect();
+    assert!(
+        seeded.len() == 2 && seeded[0].ends_with("(ann)") && seeded[1].ends_with("(bob)"),
+        "{seeded:?}"
+    );
+}
+
+#[test]
+fn the_binary_without_alternatives_names_none() {
+    let (_child, banner) = banner_of(Command::new(BIN).args(["--port", "0"]));
+    assert!(
+        !banner.iter().any(|l| l.contains("alternatives on")),
+        "{banner:?}"
+    );
+}
+
+#[tokio::test]
+async fn shutdown_returns_once_the_listener_is_closed() {
+    let mock = MockPingOne::builder().start().await.unwrap();
+    let addr = mock.addr();
+    let probe = tokio::net::TcpStream::connect(addr).await;
+    assert!(probe.is_ok(), "not serving before shutdown: {probe:?}");
+    drop(probe);
+    mock.shutdown().await;
+    let after = tokio::net::TcpStream::connect(addr).await;
+    assert!(after.is_err(), "still accepting after shutdown: {after:?}");
 }
 
 /// Kills the child when the test ends, pass or fail.

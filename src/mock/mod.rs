@@ -4,8 +4,13 @@
 //!
 //! Every behaviour cites the fact it rests on in `../shared/docs/pingone-api-facts.md` (section
 //! numbers in comments, `§1.3` and so on). Where PingOne's documentation leaves a choice open, the
-//! mock offers both answers through [`Alternatives`], and the suite must accept each of them.
-//! Deliberate regressions for the suite's self-test are [`Fault`]s.
+//! mock offers both answers through [`Alternatives`] (one table row each, like the faults), and
+//! the suite must accept each of them. Deliberate regressions for the suite's self-test are
+//! [`Fault`]s.
+//!
+//! Layout: `state` (storage), `server` (entry, routing, check order), `guards` (the checks, in
+//! order), `answers` (P1Error and OAuth errors), `model` (representations), `routes/*` (one
+//! file per resource), `faults` and `alternatives` (the two tables).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -19,6 +24,7 @@
 // per request, so its size does not matter.
 #![allow(clippy::result_large_err)]
 
+mod alternatives;
 mod answers;
 mod faults;
 mod guards;
@@ -34,10 +40,12 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 use crate::secret::Secret;
 
+pub use alternatives::{Alternative, Alternatives, EXHAUSTIVE_UP_TO};
 pub use faults::{Fault, UnknownFault};
 
 /// `type` of a PingOne environment (`EnumEnvironmentType`, pingone-api-facts.md §5).
@@ -57,41 +65,6 @@ impl EnvironmentType {
             EnvironmentType::Sandbox => "SANDBOX",
             EnvironmentType::Production => "PRODUCTION",
         }
-    }
-}
-
-/// Behaviours the documentation leaves open. Each field picks the second of two answers that
-/// PingOne may give; the default picks the first. The conformance suite must pass with every
-/// combination ([`Alternatives::all`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Alternatives {
-    /// A wrong request `Content-Type` answers 400 `INVALID_REQUEST` instead of 415 (§3: the MFA
-    /// spec declares no 415 for this endpoint).
-    pub content_type_400: bool,
-    /// `mfaEnabled` in a PUT or PATCH Update User body that differs from the stored value
-    /// answers 403 `ACCESS_FAILED` instead of being ignored (§5: docs say only "cannot update").
-    pub reject_mfa_in_user_update: bool,
-    /// A path naming another environment answers 404 `NOT_FOUND` instead of 403 (§3).
-    pub foreign_environment_404: bool,
-    /// A path id that is not a UUID answers 400 `INVALID_REQUEST` instead of 404 (§3).
-    pub non_uuid_400: bool,
-    /// New users get `mfaEnabled: true` unless the request says otherwise (§1.4: the
-    /// environment's MFA settings decide; true in environments created since mid-2025).
-    pub mfa_enabled_by_default: bool,
-}
-
-impl Alternatives {
-    /// Every combination of the alternatives (32).
-    pub fn all() -> Vec<Alternatives> {
-        (0u8..32)
-            .map(|bits| Alternatives {
-                content_type_400: bits & 1 != 0,
-                reject_mfa_in_user_update: bits & 2 != 0,
-                foreign_environment_404: bits & 4 != 0,
-                non_uuid_400: bits & 8 != 0,
-                mfa_enabled_by_default: bits & 16 != 0,
-            })
-            .collect()
     }
 }
 
@@ -259,6 +232,8 @@ pub struct MockPingOne {
     state: Arc<state::State>,
     seeded: Vec<Uuid>,
     shutdown: Option<oneshot::Sender<()>>,
+    /// The task serving the listener; it ends once the listener is closed.
+    task: Option<JoinHandle<()>>,
 }
 
 impl MockPingOne {
@@ -280,7 +255,7 @@ impl MockPingOne {
         let seeded = state.seed();
         let (tx, rx) = oneshot::channel::<()>();
         let app = server::router(state.clone());
-        tokio::spawn(async move {
+        let task = tokio::spawn(async move {
             let served = axum::serve(listener, app)
                 .with_graceful_shutdown(async move {
                     let _ = rx.await;
@@ -297,6 +272,7 @@ impl MockPingOne {
             state,
             seeded,
             shutdown: Some(tx),
+            task: Some(task),
         })
     }
 
@@ -344,10 +320,16 @@ impl MockPingOne {
     pub fn user_count(&self) -> usize {
         self.state.user_count()
     }
-    /// Stop serving and wait until the listener is closed.
-    pub fn shutdown(mut self) {
+    /// Stop serving and wait until the server task has ended: the listener is closed (a new
+    /// connection is refused) and the requests in flight have been answered. Dropping the
+    /// mock stops it too, without waiting.
+    pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            // The task only ends by itself; a panic in it has been reported already.
+            let _ = task.await;
         }
     }
 }
