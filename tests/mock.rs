@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use pingone_mfa_conformance::mock::{
-    Alternative, Alternatives, EnvironmentType, Fault, MockPingOne,
+    Alternative, Alternatives, EnvironmentType, Fault, MockPingOne, TokenEndpointAuthMethod,
 };
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestCaseError, TestRunner};
@@ -343,6 +343,16 @@ enum ClientAuth {
     Post,
 }
 
+impl ClientAuth {
+    /// The `tokenEndpointAuthMethod` that accepts this way of authenticating.
+    fn method(self) -> TokenEndpointAuthMethod {
+        match self {
+            ClientAuth::Basic => TokenEndpointAuthMethod::ClientSecretBasic,
+            ClientAuth::Post => TokenEndpointAuthMethod::ClientSecretPost,
+        }
+    }
+}
+
 /// §4: client_credentials with client_secret_basic or client_secret_post.
 #[rstest]
 #[case::client_secret_basic(ClientAuth::Basic)]
@@ -354,6 +364,7 @@ async fn token_endpoint_issues_a_bearer_token_with_either_client_authentication(
     let mock = MockPingOne::builder()
         .client_id("worker-app")
         .client_secret("s3cret")
+        .token_endpoint_auth_method(auth.method())
         .seed_user("u", true)
         .start()
         .await
@@ -431,6 +442,7 @@ async fn token_endpoint_answers_invalid_client_in_the_oauth_shape(
     let mock = MockPingOne::builder()
         .client_id("worker-app")
         .client_secret("s3cret")
+        .token_endpoint_auth_method(auth.method())
         .start()
         .await
         .unwrap();
@@ -460,7 +472,60 @@ async fn token_endpoint_answers_invalid_client_in_the_oauth_shape(
         Some(body.into_bytes()),
     )
     .await;
-    reply.oauth_error(401, "invalid_client");
+    let body = reply.oauth_error(401, "invalid_client");
+    if let BadClient::WrongSecret | BadClient::UnknownClient = bad {
+        // §11.3: PingOne's live wording, quoting the answer's own Correlation-Id.
+        let correlation = reply.headers["correlation-id"].to_str().unwrap();
+        assert_eq!(
+            body["error_description"],
+            format!("Request denied: Invalid client credentials (Correlation ID: {correlation})")
+        );
+    }
+}
+
+/// §11.5: the token endpoint accepts the one method the application is configured with; the
+/// other answers 401 `invalid_client`, "Unsupported authentication method", even with the
+/// right secret.
+#[rstest]
+#[case::basic_when_post_is_configured(TokenEndpointAuthMethod::ClientSecretPost, ClientAuth::Basic)]
+#[case::post_when_basic_is_configured(TokenEndpointAuthMethod::ClientSecretBasic, ClientAuth::Post)]
+#[case::post_by_default(TokenEndpointAuthMethod::default(), ClientAuth::Post)]
+#[tokio::test]
+async fn token_endpoint_refuses_the_method_the_client_is_not_configured_for(
+    #[case] configured: TokenEndpointAuthMethod,
+    #[case] auth: ClientAuth,
+) {
+    let mock = MockPingOne::builder()
+        .client_id("worker-app")
+        .client_secret("s3cret")
+        .token_endpoint_auth_method(configured)
+        .start()
+        .await
+        .unwrap();
+    let (authorization, body) = match auth {
+        ClientAuth::Basic => (
+            Some(basic("worker-app", "s3cret")),
+            "grant_type=client_credentials".to_string(),
+        ),
+        ClientAuth::Post => (
+            None,
+            "grant_type=client_credentials&client_id=worker-app&client_secret=s3cret".to_string(),
+        ),
+    };
+    let reply = send(
+        &client(),
+        Method::POST,
+        &token_url(&mock, mock.environment_id()),
+        authorization.as_deref(),
+        Some(FORM),
+        Some(body.into_bytes()),
+    )
+    .await;
+    let body = reply.oauth_error(401, "invalid_client");
+    assert_eq!(
+        body["error_description"],
+        "Request denied: Unsupported authentication method"
+    );
 }
 
 #[rstest]

@@ -17,6 +17,7 @@ use clap::builder::PossibleValuesParser;
 use clap::{ArgAction, ArgMatches, Args, FromArgMatches, Parser};
 use pingone_mfa_conformance::mock::{
     Alternative, Alternatives, EnvironmentType, Fault, MockOptions, MockPingOne,
+    TokenEndpointAuthMethod,
 };
 use pingone_mfa_conformance::secret::Secret;
 use uuid::Uuid;
@@ -90,6 +91,19 @@ struct Cli {
     /// Report the environment as PRODUCTION instead of SANDBOX
     #[arg(long, env = "PINGONE_MOCK_PRODUCTION")]
     production: bool,
+    /// The worker app's tokenEndpointAuthMethod: the one client authentication the token
+    /// endpoint accepts
+    #[arg(
+        long,
+        value_name = "METHOD",
+        default_value = "CLIENT_SECRET_BASIC",
+        value_parser = PossibleValuesParser::new(
+            TokenEndpointAuthMethod::ALL.iter().map(|m| m.as_str())
+        ),
+        ignore_case = true,
+        env = "PINGONE_MOCK_TOKEN_ENDPOINT_AUTH_METHOD"
+    )]
+    token_endpoint_auth_method: String,
     /// Access token lifetime in seconds
     #[arg(
         long,
@@ -195,6 +209,8 @@ fn options_from(cli: Cli) -> MockOptions {
         public_base_url: cli.public_base_url,
         region: cli.region,
         token_lifetime: Duration::from_secs(cli.token_lifetime),
+        // The value parser admits only the two wire values.
+        token_endpoint_auth_method: cli.token_endpoint_auth_method.parse().unwrap_or_default(),
         rate_limit: cli.rate_limit,
         latency: cli.latency_ms.map(Duration::from_millis),
         alternatives: cli.alternatives.0,
@@ -280,6 +296,10 @@ fn print_banner(mock: &MockPingOne) {
     println!("  population id     {}", mock.population_id());
     println!("  client id         {}", mock.client_id());
     println!("  client secret     {}", mock.client_secret().expose());
+    println!(
+        "  token auth method {}",
+        o.token_endpoint_auth_method.as_str()
+    );
     for (id, (name, _)) in mock.seeded_users().iter().zip(&o.seed_users) {
         println!("  seeded user       {id} ({name})");
     }
@@ -293,10 +313,16 @@ fn print_banner(mock: &MockPingOne) {
     }
     println!();
     println!("Try it:");
+    let (id, secret) = (mock.client_id(), mock.client_secret().expose());
+    let (credentials, suite_method) = match o.token_endpoint_auth_method {
+        TokenEndpointAuthMethod::ClientSecretBasic => (format!("-u '{id}:{secret}'"), "basic"),
+        TokenEndpointAuthMethod::ClientSecretPost => (
+            format!("--data-urlencode 'client_id={id}' --data-urlencode 'client_secret={secret}'"),
+            "post",
+        ),
+    };
     println!(
-        "  TOKEN=$(curl -s -u '{}:{}' -d grant_type=client_credentials {}/{env}/as/token | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')",
-        mock.client_id(),
-        mock.client_secret().expose(),
+        "  TOKEN=$(curl -s {credentials} -d grant_type=client_credentials {}/{env}/as/token | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')",
         mock.auth_url()
     );
     println!(
@@ -306,10 +332,9 @@ fn print_banner(mock: &MockPingOne) {
     println!();
     println!("Point the conformance suite at it:");
     println!(
-        "  PINGONE_API_URL={} PINGONE_AUTH_URL={} PINGONE_ENVIRONMENT_ID={env} PINGONE_CLIENT_ID={} PINGONE_CLIENT_SECRET=... cargo test --test conformance",
+        "  PINGONE_API_URL={} PINGONE_AUTH_URL={} PINGONE_ENVIRONMENT_ID={env} PINGONE_CLIENT_ID={id} PINGONE_CLIENT_SECRET=... PINGONE_TOKEN_AUTH_METHOD={suite_method} cargo test --test conformance",
         mock.api_url(),
         mock.auth_url(),
-        mock.client_id()
     );
     println!("Press Ctrl-C to stop.");
 }

@@ -68,6 +68,47 @@ impl EnvironmentType {
     }
 }
 
+/// The worker app's `tokenEndpointAuthMethod`: the one way it may authenticate at the token
+/// endpoint (pingone-api-facts.md §4, §11.5). The other way answers 401 `invalid_client`,
+/// "Request denied: Unsupported authentication method", as PingOne does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TokenEndpointAuthMethod {
+    /// `CLIENT_SECRET_BASIC`: `Authorization: Basic` (the default of a new worker app).
+    #[default]
+    ClientSecretBasic,
+    /// `CLIENT_SECRET_POST`: `client_id` and `client_secret` in the form body.
+    ClientSecretPost,
+}
+
+impl TokenEndpointAuthMethod {
+    /// Both methods.
+    pub const ALL: &'static [TokenEndpointAuthMethod] = &[
+        TokenEndpointAuthMethod::ClientSecretBasic,
+        TokenEndpointAuthMethod::ClientSecretPost,
+    ];
+
+    /// The wire value, `CLIENT_SECRET_BASIC` or `CLIENT_SECRET_POST`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenEndpointAuthMethod::ClientSecretBasic => "CLIENT_SECRET_BASIC",
+            TokenEndpointAuthMethod::ClientSecretPost => "CLIENT_SECRET_POST",
+        }
+    }
+}
+
+impl std::str::FromStr for TokenEndpointAuthMethod {
+    type Err = String;
+
+    /// The wire value, ignoring case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        TokenEndpointAuthMethod::ALL
+            .iter()
+            .copied()
+            .find(|m| m.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("`{s}` is not CLIENT_SECRET_BASIC or CLIENT_SECRET_POST"))
+    }
+}
+
 /// Everything that configures a mock. Build it with [`MockPingOne::builder`].
 #[derive(Clone, Debug)]
 pub struct MockOptions {
@@ -87,6 +128,8 @@ pub struct MockOptions {
     pub public_base_url: Option<String>,
     /// Lifetime of issued access tokens (PingOne: one hour, §4).
     pub token_lifetime: Duration,
+    /// How the worker app authenticates at the token endpoint.
+    pub token_endpoint_auth_method: TokenEndpointAuthMethod,
     /// `SANDBOX` or `PRODUCTION`.
     pub environment_type: EnvironmentType,
     /// Region code reported by Read Environment.
@@ -113,6 +156,7 @@ impl Default for MockOptions {
             client_secret: Secret::new(format!("mock-secret-{}", Uuid::new_v4().simple())),
             public_base_url: None,
             token_lifetime: Duration::from_secs(3600),
+            token_endpoint_auth_method: TokenEndpointAuthMethod::default(),
             environment_type: EnvironmentType::Sandbox,
             region: "NA".to_string(),
             alternatives: Alternatives::default(),
@@ -160,6 +204,12 @@ impl MockBuilder {
     /// Build hrefs from this externally visible base URL.
     pub fn public_base_url(mut self, url: impl Into<String>) -> Self {
         self.options.public_base_url = Some(url.into());
+        self
+    }
+    /// Accept only this client authentication at the token endpoint (default
+    /// `CLIENT_SECRET_BASIC`).
+    pub fn token_endpoint_auth_method(mut self, method: TokenEndpointAuthMethod) -> Self {
+        self.options.token_endpoint_auth_method = method;
         self
     }
     /// Issue tokens with this lifetime.

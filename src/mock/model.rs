@@ -171,7 +171,10 @@ mod tests {
         };
         for base in ["http://127.0.0.1:8080/v1", "https://h.example/a\"b\\c/v1"] {
             let state = State::new(MockOptions::default(), base.to_string());
-            let ctx = Ctx { s: &state };
+            let ctx = Ctx {
+                s: &state,
+                correlation_id: axum::http::HeaderValue::from_static("0"),
+            };
             let user = Uuid::new_v4();
             for value in [true, false] {
                 let fast = ctx.mfa_response(StatusCode::OK, user, value);

@@ -35,7 +35,10 @@ pub(crate) fn router(state: Arc<State>) -> Router {
 }
 
 async fn handle(AxState(state): AxState<Arc<State>>, req: Request) -> Response {
-    let ctx = Ctx { s: &state };
+    let ctx = Ctx {
+        s: &state,
+        correlation_id: correlation_id(),
+    };
     // Read the body before answering, even when the answer does not need it (401, 404, 405,
     // 415, 429...): answering and closing while the client is still sending makes the kernel
     // reset the connection, and the client loses the answer. A body over DRAIN_LIMIT is
@@ -56,7 +59,7 @@ async fn handle(AxState(state): AxState<Arc<State>>, req: Request) -> Response {
     // §7: "Correlation-Id" is returned by every operation.
     if !ctx.has(Fault::NoCorrelationId) {
         resp.headers_mut()
-            .insert("correlation-id", correlation_id());
+            .insert("correlation-id", ctx.correlation_id.clone());
     }
     resp
 }
@@ -79,6 +82,8 @@ fn correlation_id() -> HeaderValue {
 /// answers, guards, model and one module per resource under `routes`.
 pub(crate) struct Ctx<'a> {
     pub(crate) s: &'a State,
+    /// This request's `Correlation-Id` (§7), also quoted in some error messages.
+    pub(crate) correlation_id: HeaderValue,
 }
 
 impl Ctx<'_> {

@@ -13,10 +13,10 @@ use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use uuid::Uuid;
 
-use crate::mock::Fault;
 use crate::mock::answers::{OAuthCode, oauth_error};
 use crate::mock::server::{BODY_LIMIT, Ctx};
 use crate::mock::state::lock;
+use crate::mock::{Fault, TokenEndpointAuthMethod};
 use crate::wire::{FORM, JSON, MediaType, decode_basic, parse_form};
 
 /// Tokens kept before expired ones are pruned.
@@ -79,8 +79,10 @@ impl Ctx<'_> {
         }
     }
 
-    /// Client authentication (RFC 6749 §2.3.1): `client_secret_basic` or `client_secret_post`,
-    /// not both, for this environment's worker app. Failure is 401 `invalid_client`.
+    /// Client authentication (RFC 6749 §2.3.1) for this environment's worker app, by its one
+    /// `tokenEndpointAuthMethod` (§11.5): both methods at once is 400 `invalid_request`, the
+    /// other method 401 `invalid_client` "Unsupported authentication method", wrong or missing
+    /// credentials 401 `invalid_client` in PingOne's live wording (§11.3).
     fn authenticate_client(
         &self,
         parts: &Parts,
@@ -101,7 +103,7 @@ impl Ctx<'_> {
             (Some(id), Some(secret)) => Some((id.clone(), secret.clone())),
             _ => None,
         };
-        let credentials = match (basic, posted) {
+        let (credentials, used) = match (basic, posted) {
             (Some(_), Some(_)) => {
                 return Err(oauth_error(
                     StatusCode::BAD_REQUEST,
@@ -109,9 +111,16 @@ impl Ctx<'_> {
                     "Use one client authentication method, not two.",
                 ));
             }
-            (Some(decoded), None) => decoded,
-            (None, posted) => posted,
+            (Some(decoded), None) => (decoded, Some(TokenEndpointAuthMethod::ClientSecretBasic)),
+            (None, Some(posted)) => (
+                Some(posted),
+                Some(TokenEndpointAuthMethod::ClientSecretPost),
+            ),
+            (None, None) => (None, None),
         };
+        if used.is_some_and(|m| m != self.s.options.token_endpoint_auth_method) {
+            return Err(self.invalid_client("Request denied: Unsupported authentication method"));
+        }
         let env_ok = Uuid::parse_str(env).is_ok_and(|e| e == self.env_id());
         let authenticated = env_ok
             && credentials.as_ref().is_some_and(|(id, secret)| {
@@ -121,16 +130,24 @@ impl Ctx<'_> {
         if authenticated {
             return Ok(());
         }
+        let correlation = self.correlation_id.to_str().unwrap_or_default();
+        Err(self.invalid_client(&format!(
+            "Request denied: Invalid client credentials (Correlation ID: {correlation})"
+        )))
+    }
+
+    /// 401 `invalid_client` with a `WWW-Authenticate` challenge (RFC 6749 §5.2).
+    fn invalid_client(&self, description: &str) -> Response {
         let mut r = oauth_error(
             StatusCode::UNAUTHORIZED,
             OAuthCode::InvalidClient,
-            "Client authentication failed.",
+            description,
         );
         r.headers_mut().insert(
             "www-authenticate",
             HeaderValue::from_static("Basic realm=\"PingOne\""),
         );
-        Err(r)
+        r
     }
 
     /// A fresh opaque bearer token, live for `token_lifetime`.
