@@ -528,6 +528,79 @@ async fn token_endpoint_refuses_the_method_the_client_is_not_configured_for(
     );
 }
 
+/// Issue 14: a read-only worker's token reads, and every write answers 403 `ACCESS_FAILED`
+/// and changes nothing; the worker app's token still writes.
+#[tokio::test]
+async fn a_read_only_worker_may_read_but_not_write() {
+    let mock = MockPingOne::builder()
+        .readonly_client("reader", "r3ad")
+        .seed_user("u", false)
+        .start()
+        .await
+        .unwrap();
+    let user = mock.seeded_users()[0];
+    let reply = send(
+        &client(),
+        Method::POST,
+        &token_url(&mock, mock.environment_id()),
+        Some(&basic("reader", "r3ad")),
+        Some(FORM),
+        Some(b"grant_type=client_credentials".to_vec()),
+    )
+    .await;
+    let token = reply.ok_json(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bearer = format!("Bearer {token}");
+    let base = format!(
+        "{}/environments/{}/users",
+        mock.api_url(),
+        mock.environment_id()
+    );
+    let read = send(
+        &client(),
+        Method::GET,
+        &format!("{base}/{user}/mfaEnabled"),
+        Some(&bearer),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(read.ok_json(200)["mfaEnabled"], false);
+    let writes = [
+        (
+            Method::PUT,
+            format!("{base}/{user}/mfaEnabled"),
+            r#"{"mfaEnabled":true}"#,
+        ),
+        (Method::POST, base.clone(), r#"{"username":"new"}"#),
+        (
+            Method::PATCH,
+            format!("{base}/{user}"),
+            r#"{"nickname":"x"}"#,
+        ),
+        (Method::DELETE, format!("{base}/{user}"), ""),
+    ];
+    for (method, url, body) in writes {
+        let reply = send(
+            &client(),
+            method.clone(),
+            &url,
+            Some(&bearer),
+            Some(JSON),
+            Some(body.as_bytes().to_vec()),
+        )
+        .await;
+        reply.p1_error_with_detail(403, "ACCESS_FAILED", "INSUFFICIENT_PERMISSIONS", None);
+    }
+    assert_eq!(mock.stored_mfa_enabled(user), Some(false));
+    assert_eq!(mock.user_count(), 1);
+    let writer = Api::new(&mock).await;
+    writer.put_mfa(user, true).await.ok_json(200);
+    assert_eq!(mock.stored_mfa_enabled(user), Some(true));
+}
+
 #[rstest]
 #[case::missing_grant_type("", "invalid_request")]
 #[case::only_a_scope("scope=openid", "invalid_request")]
@@ -2196,6 +2269,7 @@ fn the_binary_lists_its_faults() {
 #[case::bad_uuid_after_equals(&["--environment-id=nope"], "nope")]
 #[case::mistyped_alternative(&["--non-uuid-40"], "tip: a similar argument exists: '--non-uuid-400'")]
 #[case::mistyped_fault(&["--fault", "wirte-lost"], "tip: a similar value exists: 'write-lost'")]
+#[case::readonly_id_without_secret(&["--readonly-client-id", "r"], "--readonly-client-secret")]
 fn the_binary_exits_2_with_a_message_on_bad_arguments(
     #[case] args: &[&str],
     #[case] mentioned: &str,

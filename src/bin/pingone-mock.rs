@@ -80,6 +80,23 @@ struct Cli {
         hide_env_values = true
     )]
     client_secret: Option<String>,
+    /// Client id of a read-only worker app: its tokens may read, writes answer 403
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "readonly_client_secret",
+        env = "PINGONE_MOCK_READONLY_CLIENT_ID"
+    )]
+    readonly_client_id: Option<String>,
+    /// Client secret of the read-only worker app
+    #[arg(
+        long,
+        value_name = "SECRET",
+        requires = "readonly_client_id",
+        env = "PINGONE_MOCK_READONLY_CLIENT_SECRET",
+        hide_env_values = true
+    )]
+    readonly_client_secret: Option<String>,
     /// Region reported by GET /environments/{id}
     #[arg(
         long,
@@ -228,6 +245,9 @@ fn options_from(cli: Cli) -> MockOptions {
     if let Some(secret) = cli.client_secret {
         options.client_secret = Secret::new(secret);
     }
+    if let (Some(id), Some(secret)) = (cli.readonly_client_id, cli.readonly_client_secret) {
+        options.readonly_client = Some((id, Secret::new(secret)));
+    }
     if cli.production {
         options.environment_type = EnvironmentType::Production;
     }
@@ -296,6 +316,9 @@ fn print_banner(mock: &MockPingOne) {
     println!("  population id     {}", mock.population_id());
     println!("  client id         {}", mock.client_id());
     println!("  client secret     {}", mock.client_secret().expose());
+    if let Some((id, secret)) = &o.readonly_client {
+        println!("  read-only client  {id} (secret {})", secret.expose());
+    }
     println!(
         "  token auth method {}",
         o.token_endpoint_auth_method.as_str()

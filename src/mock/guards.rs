@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use serde_json::{Map, Value};
 use uuid::Uuid;
@@ -15,7 +15,7 @@ use super::Fault;
 use super::answers::{DetailCode, MSG_ACCESS_FAILED, MSG_INVALID_DATA, MSG_INVALID_REQUEST};
 use super::answers::{P1Code, detail};
 use super::server::{BODY_LIMIT, Ctx};
-use super::state::lock;
+use super::state::{Grant, lock};
 use crate::wire::{MediaType, decode_basic};
 
 impl Ctx<'_> {
@@ -54,24 +54,28 @@ impl Ctx<'_> {
     /// Check 2, §4: every /v1 route needs `Authorization: Bearer` with a live token;
     /// otherwise 401 `ACCESS_FAILED` with detail `INVALID_TOKEN` (§2.1, GOCLIENT
     /// `UnauthorizedError`).
-    pub(crate) fn authorize(&self, headers: &HeaderMap) -> Result<(), Response> {
+    pub(crate) fn authorize(&self, headers: &HeaderMap) -> Result<Grant, Response> {
         if self.has(Fault::AuthNotEnforced) {
-            return Ok(());
+            return Ok(Grant::ReadWrite);
         }
         let value = headers.get(AUTHORIZATION).and_then(|v| v.to_str().ok());
         let (scheme, credentials) = value
             .and_then(|v| v.trim().split_once(' '))
             .map(|(s, c)| (s, c.trim()))
             .unwrap_or(("", ""));
-        let ok = if scheme.eq_ignore_ascii_case("bearer") && !credentials.is_empty() {
-            self.has(Fault::AnyBearerAccepted) || self.token_is_live(credentials)
+        let grant = if scheme.eq_ignore_ascii_case("bearer") && !credentials.is_empty() {
+            if self.has(Fault::AnyBearerAccepted) {
+                Some(Grant::ReadWrite)
+            } else {
+                self.live_token(credentials)
+            }
         } else if scheme.eq_ignore_ascii_case("basic") && self.has(Fault::BasicAuthAccepted) {
-            decode_basic(credentials).is_some_and(|(id, secret)| self.client_matches(&id, &secret))
+            decode_basic(credentials).and_then(|(id, secret)| self.client_grant(&id, &secret))
         } else {
-            false
+            None
         };
-        if ok {
-            return Ok(());
+        if let Some(grant) = grant {
+            return Ok(grant);
         }
         let status = if self.has(Fault::AuthFailureAs403) {
             StatusCode::FORBIDDEN
@@ -93,21 +97,45 @@ impl Ctx<'_> {
         Err(r)
     }
 
-    fn token_is_live(&self, token: &str) -> bool {
+    fn live_token(&self, token: &str) -> Option<Grant> {
         let mut tokens = lock(&self.s.tokens);
         match tokens.get(token) {
-            Some(expiry) if *expiry > Instant::now() => true,
+            Some((expiry, grant)) if *expiry > Instant::now() => Some(*grant),
             Some(_) => {
                 tokens.remove(token);
-                false
+                None
             }
-            None => false,
+            None => None,
         }
     }
 
-    /// The worker app's own client id and secret.
-    pub(crate) fn client_matches(&self, id: &str, secret: &str) -> bool {
-        id == self.s.options.client_id && secret == self.s.options.client_secret.expose()
+    /// What these client credentials may do: the worker app reads and writes, the read-only
+    /// worker (if configured) only reads; `None` for anyone else.
+    pub(crate) fn client_grant(&self, id: &str, secret: &str) -> Option<Grant> {
+        let o = &self.s.options;
+        if id == o.client_id && secret == o.client_secret.expose() {
+            Some(Grant::ReadWrite)
+        } else if o
+            .readonly_client
+            .as_ref()
+            .is_some_and(|(rid, rsecret)| id == rid && secret == rsecret.expose())
+        {
+            Some(Grant::ReadOnly)
+        } else {
+            None
+        }
+    }
+
+    /// Check 3b: a read-only token may read but not write: any other method than GET answers
+    /// 403 `ACCESS_FAILED` before the resource is looked at (issue 14).
+    pub(crate) fn may_use(&self, grant: Grant, method: &Method) -> Result<(), Response> {
+        if grant == Grant::ReadOnly && *method != Method::GET {
+            return Err(self.forbidden(
+                None,
+                "The actor attempting to perform the request is not authorized.",
+            ));
+        }
+        Ok(())
     }
 
     /// The answer for a path id that is not a UUID (§3: 404, or 400 by alternative).

@@ -122,6 +122,9 @@ pub struct MockOptions {
     pub client_id: String,
     /// The worker app's client secret.
     pub client_secret: Secret,
+    /// A second worker app, `(client id, secret)`, whose tokens may read but not write: any
+    /// other method than GET on a user route answers 403 `ACCESS_FAILED`. `None` by default.
+    pub readonly_client: Option<(String, Secret)>,
     /// Externally visible base URL (scheme and authority, optionally a path prefix), used in
     /// `_links` hrefs; defaults to `http://{bound address}`. Set it when the mock runs behind a
     /// proxy.
@@ -154,6 +157,7 @@ impl Default for MockOptions {
             population_id: Uuid::new_v4(),
             client_id: Uuid::new_v4().to_string(),
             client_secret: Secret::new(format!("mock-secret-{}", Uuid::new_v4().simple())),
+            readonly_client: None,
             public_base_url: None,
             token_lifetime: Duration::from_secs(3600),
             token_endpoint_auth_method: TokenEndpointAuthMethod::default(),
@@ -199,6 +203,11 @@ impl MockBuilder {
     /// Use this worker client secret.
     pub fn client_secret(mut self, secret: impl Into<String>) -> Self {
         self.options.client_secret = Secret::new(secret);
+        self
+    }
+    /// Add a read-only worker app with these credentials (same token endpoint auth method).
+    pub fn readonly_client(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.options.readonly_client = Some((id.into(), Secret::new(secret)));
         self
     }
     /// Build hrefs from this externally visible base URL.

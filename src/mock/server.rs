@@ -108,22 +108,25 @@ impl Ctx<'_> {
         answer.unwrap_or_else(|e| e)
     }
 
-    /// Authorization first, then the environment, then the resource's own handler (which
-    /// checks method, id, media type and body in that order).
+    /// Authorization first, then the environment, then whether the token may write, then the
+    /// resource's own handler (which checks method, id, media type and body in that order).
     async fn api(&self, parts: &Parts, body: Body, rest: &[&str]) -> Answer {
-        self.authorize(&parts.headers)?;
+        let grant = self.authorize(&parts.headers)?;
         match rest {
             ["environments", env] => self.environment(&parts.method, env),
             ["environments", env, "users"] => {
                 self.check_env(env)?;
+                self.may_use(grant, &parts.method)?;
                 self.users(parts, body).await
             }
             ["environments", env, "users", user] => {
                 self.check_env(env)?;
+                self.may_use(grant, &parts.method)?;
                 self.user(parts, body, user).await
             }
             ["environments", env, "users", user, "mfaEnabled"] => {
                 self.check_env(env)?;
+                self.may_use(grant, &parts.method)?;
                 self.mfa(parts, body, user).await
             }
             _ => Err(self.not_found()),

@@ -64,6 +64,15 @@ pub(crate) enum Username {
     Unchecked,
 }
 
+/// What an access token allows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Grant {
+    /// The worker app: read and write.
+    ReadWrite,
+    /// The read-only worker: reads only; writes answer 403 (issue 14).
+    ReadOnly,
+}
+
 /// Shared state of one mock.
 #[derive(Debug)]
 pub(crate) struct State {
@@ -72,7 +81,8 @@ pub(crate) struct State {
     pub(crate) api_base: String,
     /// `{api_base}/environments/{envID}/users/`, JSON-escaped, for the UserMFAEnabled fast path.
     pub(crate) users_href_json: String,
-    pub(crate) tokens: Mutex<HashMap<String, Instant>>,
+    /// Live access tokens: expiry and what the token may do.
+    pub(crate) tokens: Mutex<HashMap<String, (Instant, Grant)>>,
     pub(crate) users: Mutex<HashMap<Uuid, User>>,
     pub(crate) rate: Mutex<(Instant, u32)>,
 }

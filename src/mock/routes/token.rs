@@ -15,7 +15,7 @@ use uuid::Uuid;
 
 use crate::mock::answers::{OAuthCode, oauth_error};
 use crate::mock::server::{BODY_LIMIT, Ctx};
-use crate::mock::state::lock;
+use crate::mock::state::{Grant, lock};
 use crate::mock::{Fault, TokenEndpointAuthMethod};
 use crate::wire::{FORM, JSON, MediaType, decode_basic, parse_form};
 
@@ -74,7 +74,7 @@ impl Ctx<'_> {
             }
         }
         match self.authenticate_client(parts, &form, env) {
-            Ok(()) => self.issue_token(),
+            Ok(grant) => self.issue_token(grant),
             Err(r) => r,
         }
     }
@@ -88,7 +88,7 @@ impl Ctx<'_> {
         parts: &Parts,
         form: &HashMap<String, String>,
         env: &str,
-    ) -> Result<(), Response> {
+    ) -> Result<Grant, Response> {
         let header = parts
             .headers
             .get(AUTHORIZATION)
@@ -122,13 +122,14 @@ impl Ctx<'_> {
             return Err(self.invalid_client("Request denied: Unsupported authentication method"));
         }
         let env_ok = Uuid::parse_str(env).is_ok_and(|e| e == self.env_id());
-        let authenticated = env_ok
-            && credentials.as_ref().is_some_and(|(id, secret)| {
-                self.client_matches(id, secret)
-                    || (self.has(Fault::TokenAcceptsAnySecret) && *id == self.s.options.client_id)
-            });
-        if authenticated {
-            return Ok(());
+        let grant = credentials.as_ref().and_then(|(id, secret)| {
+            self.client_grant(id, secret).or_else(|| {
+                (self.has(Fault::TokenAcceptsAnySecret) && *id == self.s.options.client_id)
+                    .then_some(Grant::ReadWrite)
+            })
+        });
+        if let Some(grant) = grant.filter(|_| env_ok) {
+            return Ok(grant);
         }
         let correlation = self.correlation_id.to_str().unwrap_or_default();
         Err(self.invalid_client(&format!(
@@ -150,8 +151,8 @@ impl Ctx<'_> {
         r
     }
 
-    /// A fresh opaque bearer token, live for `token_lifetime`.
-    fn issue_token(&self) -> Response {
+    /// A fresh opaque bearer token with this grant, live for `token_lifetime`.
+    fn issue_token(&self, grant: Grant) -> Response {
         let token = format!(
             "mock-at.{}{}",
             Uuid::new_v4().simple(),
@@ -162,9 +163,9 @@ impl Ctx<'_> {
             let mut tokens = lock(&self.s.tokens);
             if tokens.len() >= TOKEN_PRUNE_THRESHOLD {
                 let now = Instant::now();
-                tokens.retain(|_, expiry| *expiry > now);
+                tokens.retain(|_, (expiry, _)| *expiry > now);
             }
-            tokens.insert(token.clone(), Instant::now() + lifetime);
+            tokens.insert(token.clone(), (Instant::now() + lifetime, grant));
         }
         let mut body = json!({
             "access_token": token,
