@@ -528,6 +528,97 @@ async fn token_endpoint_refuses_the_method_the_client_is_not_configured_for(
     );
 }
 
+/// §11.5: the access token is an RS256 JWT with a worker token's claims, verifiable with the
+/// key published at `GET /{envID}/as/jwks`.
+#[tokio::test]
+async fn access_tokens_are_rs256_jwts_verifiable_with_the_published_key() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use ring::signature::{RSA_PKCS1_2048_8192_SHA256, RsaPublicKeyComponents};
+
+    let mock = MockPingOne::builder()
+        .client_id("worker-app")
+        .token_lifetime(Duration::from_secs(120))
+        .start()
+        .await
+        .unwrap();
+    let client = client();
+    let token = fetch_token(&client, &mock).await;
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(
+        parts.len(),
+        3,
+        "not a JWS in compact form: {} parts",
+        parts.len()
+    );
+    let decode = |part: &str| -> Value {
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).expect("base64url")).expect("JSON")
+    };
+    let header = decode(parts[0]);
+    let claims = decode(parts[1]);
+    assert_eq!(header["alg"], "RS256");
+    let env = mock.environment_id().to_string();
+    assert_eq!(claims["client_id"], "worker-app");
+    assert_eq!(claims["env"], env);
+    assert_eq!(claims["iss"], format!("{}/{env}/as", mock.auth_url()));
+    assert_eq!(claims["aud"], json!([mock.auth_url()]));
+    assert_eq!(
+        claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
+        120
+    );
+    assert!(claims["jti"].as_str().is_some_and(|j| !j.is_empty()));
+
+    let jwks = send(
+        &client,
+        Method::GET,
+        &format!("{}/{env}/as/jwks", mock.auth_url()),
+        None,
+        None,
+        None,
+    )
+    .await
+    .ok_json(200);
+    let key = jwks["keys"]
+        .as_array()
+        .and_then(|keys| keys.iter().find(|k| k["kid"] == header["kid"]))
+        .unwrap_or_else(|| panic!("no key {} in {jwks}", header["kid"]));
+    assert_eq!((&key["kty"], &key["alg"]), (&json!("RSA"), &json!("RS256")));
+    let component = |name: &str| URL_SAFE_NO_PAD.decode(key[name].as_str().unwrap()).unwrap();
+    let public = RsaPublicKeyComponents {
+        n: component("n"),
+        e: component("e"),
+    };
+    let signed = format!("{}.{}", parts[0], parts[1]);
+    let signature = URL_SAFE_NO_PAD.decode(parts[2]).unwrap();
+    public
+        .verify(&RSA_PKCS1_2048_8192_SHA256, signed.as_bytes(), &signature)
+        .expect("the published key verifies the token");
+    let mut tampered = signed.into_bytes();
+    tampered[0] ^= 1;
+    assert!(
+        public
+            .verify(&RSA_PKCS1_2048_8192_SHA256, &tampered, &signature)
+            .is_err()
+    );
+    // Another process's token, signed with the same key, is refused: the mock checks its own.
+    let other = MockPingOne::builder()
+        .environment_id(mock.environment_id())
+        .client_id("worker-app")
+        .start()
+        .await
+        .unwrap();
+    let foreign = fetch_token(&client, &other).await;
+    let reply = send(
+        &client,
+        Method::GET,
+        &format!("{}/environments/{env}", mock.api_url()),
+        Some(&format!("Bearer {foreign}")),
+        None,
+        None,
+    )
+    .await;
+    reply.p1_error_with_detail(401, "ACCESS_FAILED", "INVALID_TOKEN", None);
+}
+
 /// Issue 14: a read-only worker's token reads, and every write answers 403 `ACCESS_FAILED`
 /// and changes nothing; the worker app's token still writes.
 #[tokio::test]

@@ -28,6 +28,7 @@ mod alternatives;
 mod answers;
 mod faults;
 mod guards;
+mod jwt;
 mod model;
 mod routes;
 mod server;

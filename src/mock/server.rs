@@ -102,6 +102,7 @@ impl Ctx<'_> {
         let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
         let answer = match segments.as_slice() {
             [env, "as", "token"] => Ok(self.token(&parts, body, env).await),
+            [env, "as", "jwks"] => Ok(self.jwks(&parts.method, env)),
             ["v1", rest @ ..] => self.api(&parts, body, rest).await,
             _ => Err(self.not_found()),
         };

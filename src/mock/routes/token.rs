@@ -3,7 +3,7 @@
 //! authentication ([`Ctx::authenticate_client`]) and issuing the token ([`Ctx::issue_token`]).
 
 use std::collections::HashMap;
-use std::time::Instant;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::Body;
 use axum::http::header::{ALLOW, AUTHORIZATION, CACHE_CONTROL, CONTENT_TYPE};
@@ -14,6 +14,7 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::mock::answers::{OAuthCode, oauth_error};
+use crate::mock::jwt;
 use crate::mock::server::{BODY_LIMIT, Ctx};
 use crate::mock::state::{Grant, lock};
 use crate::mock::{Fault, TokenEndpointAuthMethod};
@@ -74,7 +75,7 @@ impl Ctx<'_> {
             }
         }
         match self.authenticate_client(parts, &form, env) {
-            Ok(grant) => self.issue_token(grant),
+            Ok((grant, client_id)) => self.issue_token(grant, &client_id),
             Err(r) => r,
         }
     }
@@ -88,7 +89,7 @@ impl Ctx<'_> {
         parts: &Parts,
         form: &HashMap<String, String>,
         env: &str,
-    ) -> Result<Grant, Response> {
+    ) -> Result<(Grant, String), Response> {
         let header = parts
             .headers
             .get(AUTHORIZATION)
@@ -128,8 +129,8 @@ impl Ctx<'_> {
                     .then_some(Grant::ReadWrite)
             })
         });
-        if let Some(grant) = grant.filter(|_| env_ok) {
-            return Ok(grant);
+        if let (Some(grant), Some((id, _)), true) = (grant, credentials, env_ok) {
+            return Ok((grant, id));
         }
         let correlation = self.correlation_id.to_str().unwrap_or_default();
         Err(self.invalid_client(&format!(
@@ -151,13 +152,30 @@ impl Ctx<'_> {
         r
     }
 
-    /// A fresh opaque bearer token with this grant, live for `token_lifetime`.
-    fn issue_token(&self, grant: Grant) -> Response {
-        let token = format!(
-            "mock-at.{}{}",
-            Uuid::new_v4().simple(),
-            Uuid::new_v4().simple()
-        );
+    /// A fresh access token with this grant, live for `token_lifetime`: an RS256 JWT with the
+    /// claims of a PingOne worker token (`client_id`, `iss`, `aud`, `env`, `iat`, `exp`, `jti`),
+    /// also remembered here, so that only this process's unexpired tokens are accepted.
+    fn issue_token(&self, grant: Grant, client_id: &str) -> Response {
+        let origin = self
+            .s
+            .api_base
+            .strip_suffix("/v1")
+            .unwrap_or(&self.s.api_base);
+        let env = self.env_id();
+        let lifetime_secs = self.s.options.token_lifetime.as_secs_f64().ceil() as u64;
+        let iat = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap_or_default()
+            .as_secs();
+        let token = jwt::sign(&json!({
+            "client_id": client_id,
+            "iss": format!("{origin}/{env}/as"),
+            "aud": [origin],
+            "env": env,
+            "iat": iat,
+            "exp": iat + lifetime_secs,
+            "jti": Uuid::new_v4(),
+        }));
         let lifetime = self.s.options.token_lifetime;
         {
             let mut tokens = lock(&self.s.tokens);
@@ -171,7 +189,7 @@ impl Ctx<'_> {
             "access_token": token,
             "token_type": "Bearer",
             // Whole seconds, rounded up: a sub-second lifetime is not "0".
-            "expires_in": lifetime.as_secs_f64().ceil() as u64,
+            "expires_in": lifetime_secs,
         });
         if self.has(Fault::TokenWithoutExpiry)
             && let Some(obj) = body.as_object_mut()
@@ -182,6 +200,22 @@ impl Ctx<'_> {
             StatusCode::OK,
             [(CONTENT_TYPE, JSON), (CACHE_CONTROL, "no-store")],
             body.to_string(),
+        )
+            .into_response()
+    }
+
+    /// `GET /{envID}/as/jwks`: the key that signs this environment's tokens (RFC 7517).
+    pub(crate) fn jwks(&self, method: &Method, env: &str) -> Response {
+        if !Uuid::parse_str(env).is_ok_and(|e| e == self.env_id()) {
+            return self.not_found();
+        }
+        if *method != Method::GET {
+            return self.method_not_allowed("GET");
+        }
+        (
+            StatusCode::OK,
+            [(CONTENT_TYPE, JSON)],
+            jwt::jwks().to_string(),
         )
             .into_response()
     }
