@@ -60,7 +60,8 @@ struct Cli {
         env = "PINGONE_MOCK_HOST"
     )]
     host: IpAddr,
-    /// Externally visible base URL for _links hrefs, when behind a proxy [default: http://HOST:PORT]
+    /// Externally visible base URL for _links hrefs, when behind a proxy
+    /// [default: http://HOST:PORT]
     #[arg(long, value_name = "URL", env = "PINGONE_MOCK_PUBLIC_BASE_URL")]
     public_base_url: Option<String>,
     /// Environment id [default: random]
