@@ -399,19 +399,7 @@ pub fn retry_delay(retry_after: Option<&str>, attempt: u32, cap: Duration) -> Du
     from_header.unwrap_or(backoff).min(cap)
 }
 
-/// `application/x-www-form-urlencoded` encoding of one value.
-pub fn form_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(b as char)
-            }
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
-}
+pub use crate::wire::form_encode;
 
 /// Quote for POSIX shells.
 pub fn shell_quote(s: &str) -> String {

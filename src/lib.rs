@@ -19,6 +19,8 @@
 //! - [`results`]: machine-readable results, the Markdown report, comparisons and the sweep.
 //! - [`secret`]: a wrapper that keeps secrets out of output.
 //! - [`tls`]: rustls set-up (the `ring` provider) for the HTTP client.
+//! - [`wire`]: media types, form encoding, Basic credentials and RFC 3339, shared by the suite
+//!   and the mock.
 //!
 //! `README.md` is the user's guide; `docs/` holds the rest (CI, API facts, benchmarks).
 
@@ -30,6 +32,7 @@ pub mod schema;
 pub mod secret;
 pub mod suite;
 pub mod tls;
+pub mod wire;
 
 /// The crate documentation above lists every public module.
 #[cfg(test)]

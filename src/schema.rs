@@ -140,7 +140,7 @@ mod tests {
     use super::*;
     use serde_json::json;
 
-    /// The official example response of PUT …/mfaEnabled (pingone-api-facts.md §1.3).
+    /// The official example response of PUT …/mfaEnabled (docs/api-facts.md §1.3).
     fn documented_example() -> Value {
         json!({"_links":{"self":{"href":"https://api.pingone.com/v1/environments/abfba8f6-49eb-49f5-a5d9-80ad5c98f9f6/users/05ad3cc6-8723-4f85-9711-05ad549717f6/mfaEnabled"},"user":{"href":"https://api.pingone.com/v1/environments/abfba8f6-49eb-49f5-a5d9-80ad5c98f9f6/users/05ad3cc6-8723-4f85-9711-05ad549717f6"}},"mfaEnabled":true})
     }

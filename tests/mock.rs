@@ -1,6 +1,6 @@
 //! Black-box tests of the embeddable PingOne mock (`src/mock/`) and of the standalone
 //! `pingone-mock` binary, over HTTP only. Facts behind each expectation:
-//! `../shared/docs/pingone-api-facts.md` (section numbers in comments).
+//! `docs/api-facts.md` (section numbers in comments).
 //!
 //! Every test starts its own mock, so tests share no state and may run in parallel.
 
@@ -11,7 +11,9 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use base64::Engine as _;
-use pingone_mfa_conformance::mock::{Alternatives, EnvironmentType, MockPingOne};
+use pingone_mfa_conformance::mock::{
+    Alternative, Alternatives, EnvironmentType, Fault, MockPingOne, TokenEndpointAuthMethod,
+};
 use proptest::prelude::*;
 use proptest::test_runner::{Config as ProptestConfig, TestCaseError, TestRunner};
 use reqwest::header::HeaderMap;
@@ -341,6 +343,16 @@ enum ClientAuth {
     Post,
 }
 
+impl ClientAuth {
+    /// The `tokenEndpointAuthMethod` that accepts this way of authenticating.
+    fn method(self) -> TokenEndpointAuthMethod {
+        match self {
+            ClientAuth::Basic => TokenEndpointAuthMethod::ClientSecretBasic,
+            ClientAuth::Post => TokenEndpointAuthMethod::ClientSecretPost,
+        }
+    }
+}
+
 /// §4: client_credentials with client_secret_basic or client_secret_post.
 #[rstest]
 #[case::client_secret_basic(ClientAuth::Basic)]
@@ -352,6 +364,7 @@ async fn token_endpoint_issues_a_bearer_token_with_either_client_authentication(
     let mock = MockPingOne::builder()
         .client_id("worker-app")
         .client_secret("s3cret")
+        .token_endpoint_auth_method(auth.method())
         .seed_user("u", true)
         .start()
         .await
@@ -429,6 +442,7 @@ async fn token_endpoint_answers_invalid_client_in_the_oauth_shape(
     let mock = MockPingOne::builder()
         .client_id("worker-app")
         .client_secret("s3cret")
+        .token_endpoint_auth_method(auth.method())
         .start()
         .await
         .unwrap();
@@ -458,7 +472,224 @@ async fn token_endpoint_answers_invalid_client_in_the_oauth_shape(
         Some(body.into_bytes()),
     )
     .await;
-    reply.oauth_error(401, "invalid_client");
+    let body = reply.oauth_error(401, "invalid_client");
+    if let BadClient::WrongSecret | BadClient::UnknownClient = bad {
+        // §11.3: PingOne's live wording, quoting the answer's own Correlation-Id.
+        let correlation = reply.headers["correlation-id"].to_str().unwrap();
+        assert_eq!(
+            body["error_description"],
+            format!("Request denied: Invalid client credentials (Correlation ID: {correlation})")
+        );
+    }
+}
+
+/// §11.5: the token endpoint accepts the one method the application is configured with; the
+/// other answers 401 `invalid_client`, "Unsupported authentication method", even with the
+/// right secret.
+#[rstest]
+#[case::basic_when_post_is_configured(TokenEndpointAuthMethod::ClientSecretPost, ClientAuth::Basic)]
+#[case::post_when_basic_is_configured(TokenEndpointAuthMethod::ClientSecretBasic, ClientAuth::Post)]
+#[case::post_by_default(TokenEndpointAuthMethod::default(), ClientAuth::Post)]
+#[tokio::test]
+async fn token_endpoint_refuses_the_method_the_client_is_not_configured_for(
+    #[case] configured: TokenEndpointAuthMethod,
+    #[case] auth: ClientAuth,
+) {
+    let mock = MockPingOne::builder()
+        .client_id("worker-app")
+        .client_secret("s3cret")
+        .token_endpoint_auth_method(configured)
+        .start()
+        .await
+        .unwrap();
+    let (authorization, body) = match auth {
+        ClientAuth::Basic => (
+            Some(basic("worker-app", "s3cret")),
+            "grant_type=client_credentials".to_string(),
+        ),
+        ClientAuth::Post => (
+            None,
+            "grant_type=client_credentials&client_id=worker-app&client_secret=s3cret".to_string(),
+        ),
+    };
+    let reply = send(
+        &client(),
+        Method::POST,
+        &token_url(&mock, mock.environment_id()),
+        authorization.as_deref(),
+        Some(FORM),
+        Some(body.into_bytes()),
+    )
+    .await;
+    let body = reply.oauth_error(401, "invalid_client");
+    assert_eq!(
+        body["error_description"],
+        "Request denied: Unsupported authentication method"
+    );
+}
+
+/// §11.5: the access token is an RS256 JWT with a worker token's claims, verifiable with the
+/// key published at `GET /{envID}/as/jwks`.
+#[tokio::test]
+async fn access_tokens_are_rs256_jwts_verifiable_with_the_published_key() {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use ring::signature::{RSA_PKCS1_2048_8192_SHA256, RsaPublicKeyComponents};
+
+    let mock = MockPingOne::builder()
+        .client_id("worker-app")
+        .token_lifetime(Duration::from_secs(120))
+        .start()
+        .await
+        .unwrap();
+    let client = client();
+    let token = fetch_token(&client, &mock).await;
+    let parts: Vec<&str> = token.split('.').collect();
+    assert_eq!(
+        parts.len(),
+        3,
+        "not a JWS in compact form: {} parts",
+        parts.len()
+    );
+    let decode = |part: &str| -> Value {
+        serde_json::from_slice(&URL_SAFE_NO_PAD.decode(part).expect("base64url")).expect("JSON")
+    };
+    let header = decode(parts[0]);
+    let claims = decode(parts[1]);
+    assert_eq!(header["alg"], "RS256");
+    let env = mock.environment_id().to_string();
+    assert_eq!(claims["client_id"], "worker-app");
+    assert_eq!(claims["env"], env);
+    assert_eq!(claims["iss"], format!("{}/{env}/as", mock.auth_url()));
+    assert_eq!(claims["aud"], json!([mock.auth_url()]));
+    assert_eq!(
+        claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
+        120
+    );
+    assert!(claims["jti"].as_str().is_some_and(|j| !j.is_empty()));
+
+    let jwks = send(
+        &client,
+        Method::GET,
+        &format!("{}/{env}/as/jwks", mock.auth_url()),
+        None,
+        None,
+        None,
+    )
+    .await
+    .ok_json(200);
+    let key = jwks["keys"]
+        .as_array()
+        .and_then(|keys| keys.iter().find(|k| k["kid"] == header["kid"]))
+        .unwrap_or_else(|| panic!("no key {} in {jwks}", header["kid"]));
+    assert_eq!((&key["kty"], &key["alg"]), (&json!("RSA"), &json!("RS256")));
+    let component = |name: &str| URL_SAFE_NO_PAD.decode(key[name].as_str().unwrap()).unwrap();
+    let public = RsaPublicKeyComponents {
+        n: component("n"),
+        e: component("e"),
+    };
+    let signed = format!("{}.{}", parts[0], parts[1]);
+    let signature = URL_SAFE_NO_PAD.decode(parts[2]).unwrap();
+    public
+        .verify(&RSA_PKCS1_2048_8192_SHA256, signed.as_bytes(), &signature)
+        .expect("the published key verifies the token");
+    let mut tampered = signed.into_bytes();
+    tampered[0] ^= 1;
+    assert!(
+        public
+            .verify(&RSA_PKCS1_2048_8192_SHA256, &tampered, &signature)
+            .is_err()
+    );
+    // Another process's token, signed with the same key, is refused: the mock checks its own.
+    let other = MockPingOne::builder()
+        .environment_id(mock.environment_id())
+        .client_id("worker-app")
+        .start()
+        .await
+        .unwrap();
+    let foreign = fetch_token(&client, &other).await;
+    let reply = send(
+        &client,
+        Method::GET,
+        &format!("{}/environments/{env}", mock.api_url()),
+        Some(&format!("Bearer {foreign}")),
+        None,
+        None,
+    )
+    .await;
+    reply.p1_error_with_detail(401, "ACCESS_FAILED", "INVALID_TOKEN", None);
+}
+
+/// Issue 14: a read-only worker's token reads, and every write answers 403 `ACCESS_FAILED`
+/// and changes nothing; the worker app's token still writes.
+#[tokio::test]
+async fn a_read_only_worker_may_read_but_not_write() {
+    let mock = MockPingOne::builder()
+        .readonly_client("reader", "r3ad")
+        .seed_user("u", false)
+        .start()
+        .await
+        .unwrap();
+    let user = mock.seeded_users()[0];
+    let reply = send(
+        &client(),
+        Method::POST,
+        &token_url(&mock, mock.environment_id()),
+        Some(&basic("reader", "r3ad")),
+        Some(FORM),
+        Some(b"grant_type=client_credentials".to_vec()),
+    )
+    .await;
+    let token = reply.ok_json(200)["access_token"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let bearer = format!("Bearer {token}");
+    let base = format!(
+        "{}/environments/{}/users",
+        mock.api_url(),
+        mock.environment_id()
+    );
+    let read = send(
+        &client(),
+        Method::GET,
+        &format!("{base}/{user}/mfaEnabled"),
+        Some(&bearer),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(read.ok_json(200)["mfaEnabled"], false);
+    let writes = [
+        (
+            Method::PUT,
+            format!("{base}/{user}/mfaEnabled"),
+            r#"{"mfaEnabled":true}"#,
+        ),
+        (Method::POST, base.clone(), r#"{"username":"new"}"#),
+        (
+            Method::PATCH,
+            format!("{base}/{user}"),
+            r#"{"nickname":"x"}"#,
+        ),
+        (Method::DELETE, format!("{base}/{user}"), ""),
+    ];
+    for (method, url, body) in writes {
+        let reply = send(
+            &client(),
+            method.clone(),
+            &url,
+            Some(&bearer),
+            Some(JSON),
+            Some(body.as_bytes().to_vec()),
+        )
+        .await;
+        reply.p1_error_with_detail(403, "ACCESS_FAILED", "INSUFFICIENT_PERMISSIONS", None);
+    }
+    assert_eq!(mock.stored_mfa_enabled(user), Some(false));
+    assert_eq!(mock.user_count(), 1);
+    let writer = Api::new(&mock).await;
+    writer.put_mfa(user, true).await.ok_json(200);
+    assert_eq!(mock.stored_mfa_enabled(user), Some(true));
 }
 
 #[rstest]
@@ -2122,14 +2353,29 @@ fn the_binary_prints_help_listing_its_flags() {
     let out = Command::new(BIN).arg("--help").output().unwrap();
     assert!(out.status.success(), "{:?}", out.status);
     let text = String::from_utf8_lossy(&out.stdout);
-    for flag in [
+    let mut expected: Vec<String> = [
         "--port",
         "--fault",
-        "--content-type-400",
         "--list-faults",
         "--environment-id",
-    ] {
-        assert!(text.contains(flag), "--help does not mention {flag}");
+        "PINGONE_MOCK_PORT",
+    ]
+    .map(String::from)
+    .to_vec();
+    // Generated from the two tables: every alternative's flag and variable, every fault.
+    for a in Alternative::ALL {
+        expected.push(format!("--{}\n", a.flag()));
+        expected.push(format!(
+            "PINGONE_MOCK_{}",
+            a.flag().to_uppercase().replace('-', "_")
+        ));
+    }
+    expected.extend(Fault::ALL.iter().map(|f| format!("  {} ", f.name())));
+    for wanted in expected {
+        assert!(
+            text.contains(&wanted),
+            "--help does not mention {wanted:?}:\n{text}"
+        );
     }
 }
 
@@ -2146,6 +2392,10 @@ fn the_binary_lists_its_faults() {
 #[case::unknown_fault(&["--fault", "no-such-fault"], "no-such-fault")]
 #[case::missing_value(&["--port"], "--port")]
 #[case::bad_uuid(&["--environment-id", "nope"], "nope")]
+#[case::bad_uuid_after_equals(&["--environment-id=nope"], "nope")]
+#[case::mistyped_alternative(&["--non-uuid-40"], "tip: a similar argument exists: '--non-uuid-400'")]
+#[case::mistyped_fault(&["--fault", "wirte-lost"], "tip: a similar value exists: 'write-lost'")]
+#[case::readonly_id_without_secret(&["--readonly-client-id", "r"], "--readonly-client-secret")]
 fn the_binary_exits_2_with_a_message_on_bad_arguments(
     #[case] args: &[&str],
     #[case] mentioned: &str,
@@ -2157,6 +2407,105 @@ fn the_binary_exits_2_with_a_message_on_bad_arguments(
         err.contains(mentioned),
         "stderr does not mention {mentioned}: {err}"
     );
+}
+
+/// Start the binary and read its banner, up to "Press Ctrl-C"; the child dies with the guard.
+fn banner_of(command: &mut Command) -> (KillOnDrop, Vec<String>) {
+    let mut child = KillOnDrop(
+        command
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let stdout = child.0.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut banner = Vec::new();
+    loop {
+        let line = rx
+            .recv_timeout(Duration::from_secs(10))
+            .unwrap_or_else(|_| panic!("banner ended early: {banner:?}"));
+        let done = line.starts_with("Press Ctrl-C");
+        banner.push(line);
+        if done {
+            return (child, banner);
+        }
+    }
+}
+
+/// The banner line that starts with `label`, without the label.
+fn banner_value<'a>(banner: &'a [String], label: &str) -> &'a str {
+    banner
+        .iter()
+        .find_map(|l| l.trim_start().strip_prefix(label))
+        .unwrap_or_else(|| panic!("no {label:?} in {banner:?}"))
+        .trim()
+}
+
+#[test]
+fn the_binary_reads_flags_with_equals_and_pingone_mock_variables_and_the_flag_wins() {
+    let env = Uuid::new_v4();
+    let population = Uuid::new_v4();
+    let (_child, banner) = banner_of(
+        Command::new(BIN)
+            .args(["--port=0", &format!("--environment-id={env}")])
+            .arg("--client-id=from-flag")
+            .env("PINGONE_MOCK_CLIENT_ID", "from-variable")
+            .env("PINGONE_MOCK_POPULATION_ID", population.to_string())
+            .env("PINGONE_MOCK_NON_UUID_400", "true")
+            .env("PINGONE_MOCK_FOREIGN_ENVIRONMENT_404", "false")
+            .env("PINGONE_MOCK_SEED_USER", "ann,bob:true")
+            .env("PINGONE_MOCK_FAULT", "write-lost,stale-read")
+            .env("PINGONE_MOCK_PRODUCTION", "true"),
+    );
+    assert_eq!(
+        banner_value(&banner, "environment id"),
+        format!("{env} (PRODUCTION)")
+    );
+    assert_eq!(
+        banner_value(&banner, "population id"),
+        population.to_string()
+    );
+    assert_eq!(banner_value(&banner, "client id"), "from-flag");
+    assert_eq!(banner_value(&banner, "alternatives on"), "non-uuid-400");
+    assert_eq!(banner_value(&banner, "FAULTS ON"), "write-lost, stale-read");
+    let seeded: Vec<&String> = banner
+        .iter()
+        .filter(|l| l.contains("seeded user"))
+        .collect();
+    assert!(
+        seeded.len() == 2 && seeded[0].ends_with("(ann)") && seeded[1].ends_with("(bob)"),
+        "{seeded:?}"
+    );
+}
+
+#[test]
+fn the_binary_without_alternatives_names_none() {
+    let (_child, banner) = banner_of(Command::new(BIN).args(["--port", "0"]));
+    assert!(
+        !banner.iter().any(|l| l.contains("alternatives on")),
+        "{banner:?}"
+    );
+}
+
+#[tokio::test]
+async fn shutdown_returns_once_the_listener_is_closed() {
+    let mock = MockPingOne::builder().start().await.unwrap();
+    let addr = mock.addr();
+    let probe = tokio::net::TcpStream::connect(addr).await;
+    assert!(probe.is_ok(), "not serving before shutdown: {probe:?}");
+    drop(probe);
+    mock.shutdown().await;
+    let after = tokio::net::TcpStream::connect(addr).await;
+    assert!(after.is_err(), "still accepting after shutdown: {after:?}");
 }
 
 /// Kills the child when the test ends, pass or fail.

@@ -2,164 +2,304 @@
 //!
 //! `cargo run --bin pingone-mock -- --port 8080` serves until stopped (Ctrl-C or SIGTERM) and
 //! prints what a client needs: environment id, client id and secret, a seeded user id and a
-//! curl example. `--help` lists every flag.
+//! curl example. `--help` lists every flag; `-h` summarises them.
+//!
+//! The command line is clap's (`--flag value` or `--flag=value`, a suggestion for a mistyped
+//! flag or fault, exit code 2 on a bad argument). The alternative flags and the fault names come
+//! from the mock's two tables (`Alternative::ALL`, `Fault::ALL`), so a new row appears here,
+//! in `--help` and as a `PINGONE_MOCK_*` variable without an edit to this file.
 
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use pingone_mfa_conformance::mock::{EnvironmentType, Fault, MockOptions, MockPingOne};
+use clap::builder::PossibleValuesParser;
+use clap::{ArgAction, ArgMatches, Args, FromArgMatches, Parser};
+use pingone_mfa_conformance::mock::{
+    Alternative, Alternatives, EnvironmentType, Fault, MockOptions, MockPingOne,
+    TokenEndpointAuthMethod,
+};
+use pingone_mfa_conformance::secret::Secret;
 use uuid::Uuid;
 
-const HELP: &str = "\
-pingone-mock: a local PingOne for the users and mfaEnabled slice of the API
+/// Every flag also reads `PINGONE_MOCK_<FLAG>` (upper case, `-` as `_`) when not given, for
+/// containers; a flag on the command line wins.
+const ENV_PREFIX: &str = "PINGONE_MOCK_";
+const ENV_HELP: &str = "Every flag can also be set as PINGONE_MOCK_<FLAG> (e.g. PINGONE_MOCK_PORT=0, \
+PINGONE_MOCK_NON_UUID_400=true, PINGONE_MOCK_FAULT=write-lost,stale-read).";
 
-USAGE:
-    cargo run --bin pingone-mock -- [FLAGS]
+/// The command line: [`Cli`], with the fault table appended to `--help`.
+fn command() -> clap::Command {
+    use clap::CommandFactory as _;
+    let mut faults = String::from("Faults (--fault NAME):\n");
+    for f in Fault::ALL {
+        faults.push_str(&format!("  {:<30} {}\n", f.name(), f.description()));
+    }
+    faults.push('\n');
+    faults.push_str(ENV_HELP);
+    Cli::command().after_long_help(faults)
+}
 
-SERVER:
-    --port N                     Port to listen on (default 8080; 0 picks a free one)
-    --host ADDR                  Address to bind (default 127.0.0.1)
-    --public-base-url URL        Externally visible base URL for _links hrefs, when behind a proxy
-                                 (default http://HOST:PORT)
-    --environment-id UUID        Environment id (default: random)
-    --population-id UUID         Default population id (default: random)
-    --client-id ID               Worker app client id (default: random UUID)
-    --client-secret SECRET       Worker app client secret (default: random)
-    --region CODE                Region reported by GET /environments/{id} (default NA)
-    --production                 Report the environment as PRODUCTION instead of SANDBOX
-    --token-lifetime SECS        Access token lifetime (default 3600)
-    --seed-user NAME[:true]      Create a user at start (repeatable; default one user `alice`)
-    --rate-limit N               Answer 429 REQUEST_LIMITED past N requests per second
-    --latency-ms N               Delay every answer by N milliseconds
-
-ALTERNATIVES (behaviours PingOne's documentation leaves open; the suite accepts both):
-    --content-type-400           Wrong Content-Type answers 400 instead of 415
-    --reject-mfa-in-user-update  mfaEnabled in PUT/PATCH Update User answers 403 instead of being ignored
-    --foreign-environment-404    Another environment's id answers 404 instead of 403
-    --non-uuid-400               A non-UUID id answers 400 instead of 404
-    --mfa-enabled-by-default     New users get mfaEnabled true unless the request says otherwise
-
-FAULTS (deliberate regressions, for testing test suites):
-    --fault NAME                 Switch a fault on (repeatable)
-    --list-faults                List the faults and exit
-
-    -h, --help                   Print this help
-";
-
-struct Args {
-    options: MockOptions,
+/// A local PingOne for the users and mfaEnabled slice of the API.
+#[derive(Debug, Parser)]
+#[command(name = "pingone-mock", version, after_help = ENV_HELP)]
+struct Cli {
+    /// Port to listen on (0 picks a free one)
+    #[arg(
+        long,
+        value_name = "N",
+        default_value_t = 8080,
+        env = "PINGONE_MOCK_PORT"
+    )]
     port: u16,
+    /// Address to bind
+    #[arg(
+        long,
+        value_name = "ADDR",
+        default_value = "127.0.0.1",
+        env = "PINGONE_MOCK_HOST"
+    )]
     host: IpAddr,
-    seeds: Vec<(String, bool)>,
+    /// Externally visible base URL for _links hrefs, when behind a proxy
+    /// [default: http://HOST:PORT]
+    #[arg(long, value_name = "URL", env = "PINGONE_MOCK_PUBLIC_BASE_URL")]
+    public_base_url: Option<String>,
+    /// Environment id [default: random]
+    #[arg(long, value_name = "UUID", env = "PINGONE_MOCK_ENVIRONMENT_ID")]
+    environment_id: Option<Uuid>,
+    /// Default population id [default: random]
+    #[arg(long, value_name = "UUID", env = "PINGONE_MOCK_POPULATION_ID")]
+    population_id: Option<Uuid>,
+    /// Worker app client id [default: random UUID]
+    #[arg(long, value_name = "ID", env = "PINGONE_MOCK_CLIENT_ID")]
+    client_id: Option<String>,
+    /// Worker app client secret [default: random]
+    #[arg(
+        long,
+        value_name = "SECRET",
+        env = "PINGONE_MOCK_CLIENT_SECRET",
+        hide_env_values = true
+    )]
+    client_secret: Option<String>,
+    /// Client id of a read-only worker app: its tokens may read, writes answer 403
+    #[arg(
+        long,
+        value_name = "ID",
+        requires = "readonly_client_secret",
+        env = "PINGONE_MOCK_READONLY_CLIENT_ID"
+    )]
+    readonly_client_id: Option<String>,
+    /// Client secret of the read-only worker app
+    #[arg(
+        long,
+        value_name = "SECRET",
+        requires = "readonly_client_id",
+        env = "PINGONE_MOCK_READONLY_CLIENT_SECRET",
+        hide_env_values = true
+    )]
+    readonly_client_secret: Option<String>,
+    /// Region reported by GET /environments/{id}
+    #[arg(
+        long,
+        value_name = "CODE",
+        default_value = "NA",
+        env = "PINGONE_MOCK_REGION"
+    )]
+    region: String,
+    /// Report the environment as PRODUCTION instead of SANDBOX
+    #[arg(long, env = "PINGONE_MOCK_PRODUCTION")]
+    production: bool,
+    /// The worker app's tokenEndpointAuthMethod: the one client authentication the token
+    /// endpoint accepts
+    #[arg(
+        long,
+        value_name = "METHOD",
+        default_value = "CLIENT_SECRET_BASIC",
+        value_parser = PossibleValuesParser::new(
+            TokenEndpointAuthMethod::ALL.iter().map(|m| m.as_str())
+        ),
+        ignore_case = true,
+        env = "PINGONE_MOCK_TOKEN_ENDPOINT_AUTH_METHOD"
+    )]
+    token_endpoint_auth_method: String,
+    /// Access token lifetime in seconds
+    #[arg(
+        long,
+        value_name = "SECS",
+        default_value_t = 3600,
+        env = "PINGONE_MOCK_TOKEN_LIFETIME"
+    )]
+    token_lifetime: u64,
+    /// Create a user at start (repeatable; without any, one user `alice`)
+    #[arg(
+        long,
+        value_name = "NAME[:true]",
+        env = "PINGONE_MOCK_SEED_USER",
+        value_delimiter = ','
+    )]
+    seed_user: Vec<String>,
+    /// Answer 429 REQUEST_LIMITED past N requests per second
+    #[arg(long, value_name = "N", env = "PINGONE_MOCK_RATE_LIMIT")]
+    rate_limit: Option<u32>,
+    /// Delay every answer by N milliseconds
+    #[arg(long, value_name = "N", env = "PINGONE_MOCK_LATENCY_MS")]
+    latency_ms: Option<u64>,
+    #[command(flatten)]
+    alternatives: AlternativeFlags,
+    /// Switch a fault on (repeatable; --list-faults lists them)
+    #[arg(
+        long = "fault",
+        value_name = "NAME",
+        env = "PINGONE_MOCK_FAULT",
+        value_delimiter = ',',
+        value_parser = PossibleValuesParser::new(Fault::ALL.iter().map(|f| f.name())),
+        hide_possible_values = true,
+        help_heading = "Faults (deliberate regressions, for testing test suites)"
+    )]
+    faults: Vec<String>,
+    /// List the faults and exit
+    #[arg(
+        long,
+        help_heading = "Faults (deliberate regressions, for testing test suites)"
+    )]
+    list_faults: bool,
 }
 
-fn parse_args(mut argv: impl Iterator<Item = String>) -> Result<Option<Args>, String> {
-    let mut options = MockOptions::default();
-    let mut port: u16 = 8080;
-    let mut host: IpAddr = IpAddr::from([127, 0, 0, 1]);
-    let mut seeds = Vec::new();
-    while let Some(flag) = argv.next() {
-        let mut value = |name: &str| argv.next().ok_or_else(|| format!("{name} needs a value"));
-        match flag.as_str() {
-            "-h" | "--help" => {
-                print!("{HELP}");
-                return Ok(None);
-            }
-            "--list-faults" => {
-                for f in Fault::ALL {
-                    println!("{:<30} {}", f.name(), f.description());
-                }
-                return Ok(None);
-            }
-            "--port" => port = parse(&flag, &value(&flag)?)?,
-            "--host" => host = parse(&flag, &value(&flag)?)?,
-            "--public-base-url" => options.public_base_url = Some(value(&flag)?),
-            "--environment-id" => options.environment_id = parse_uuid(&flag, &value(&flag)?)?,
-            "--population-id" => options.population_id = parse_uuid(&flag, &value(&flag)?)?,
-            "--client-id" => options.client_id = value(&flag)?,
-            "--client-secret" => {
-                options.client_secret = pingone_mfa_conformance::secret::Secret::new(value(&flag)?)
-            }
-            "--region" => options.region = value(&flag)?,
-            "--production" => options.environment_type = EnvironmentType::Production,
-            "--token-lifetime" => {
-                options.token_lifetime = Duration::from_secs(parse(&flag, &value(&flag)?)?)
-            }
-            "--seed-user" => {
-                let v = value(&flag)?;
-                let (name, mfa) = match v.rsplit_once(':') {
-                    Some((n, "true")) => (n.to_string(), true),
-                    Some((n, "false")) => (n.to_string(), false),
-                    _ => (v, false),
-                };
-                seeds.push((name, mfa));
-            }
-            "--rate-limit" => options.rate_limit = Some(parse(&flag, &value(&flag)?)?),
-            "--latency-ms" => {
-                options.latency = Some(Duration::from_millis(parse(&flag, &value(&flag)?)?))
-            }
-            "--content-type-400" => options.alternatives.content_type_400 = true,
-            "--reject-mfa-in-user-update" => options.alternatives.reject_mfa_in_user_update = true,
-            "--foreign-environment-404" => options.alternatives.foreign_environment_404 = true,
-            "--non-uuid-400" => options.alternatives.non_uuid_400 = true,
-            "--mfa-enabled-by-default" => options.alternatives.mfa_enabled_by_default = true,
-            "--fault" => {
-                let name = value(&flag)?;
-                options
-                    .faults
-                    .insert(name.parse::<Fault>().map_err(|e| e.to_string())?);
-            }
-            other => return Err(format!("unknown flag `{other}`; --help lists the flags")),
+/// The alternative flags, one per row of the mock's `alternatives!` table: `--<flag>`, its
+/// help and `PINGONE_MOCK_<FLAG>`.
+#[derive(Debug, Default)]
+struct AlternativeFlags(Alternatives);
+
+const ALTERNATIVES_HEADING: &str =
+    "Alternatives (behaviours PingOne's documentation leaves open; the suite accepts both)";
+
+fn env_name(flag: &str) -> String {
+    format!(
+        "{ENV_PREFIX}{}",
+        flag.to_ascii_uppercase().replace('-', "_")
+    )
+}
+
+impl Args for AlternativeFlags {
+    fn augment_args(mut cmd: clap::Command) -> clap::Command {
+        for &a in Alternative::ALL {
+            // clap wants `'static` names for variables; these are made once per process.
+            let env: &'static str = Box::leak(env_name(a.flag()).into_boxed_str());
+            cmd = cmd.arg(
+                clap::Arg::new(a.flag())
+                    .long(a.flag())
+                    .help(a.help())
+                    .long_help(a.description())
+                    .action(ArgAction::SetTrue)
+                    .env(env)
+                    .help_heading(ALTERNATIVES_HEADING),
+            );
         }
+        cmd
     }
-    if seeds.is_empty() {
-        seeds.push(("alice".to_string(), false));
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        AlternativeFlags::augment_args(cmd)
     }
-    Ok(Some(Args {
-        options,
-        port,
-        host,
-        seeds,
-    }))
 }
 
-fn parse<T: std::str::FromStr>(flag: &str, v: &str) -> Result<T, String> {
-    v.parse()
-        .map_err(|_| format!("{flag}: `{v}` is not a valid value"))
+impl FromArgMatches for AlternativeFlags {
+    fn from_arg_matches(m: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut flags = AlternativeFlags::default();
+        flags.update_from_arg_matches(m)?;
+        Ok(flags)
+    }
+
+    fn update_from_arg_matches(&mut self, m: &ArgMatches) -> Result<(), clap::Error> {
+        for &a in Alternative::ALL {
+            if m.get_flag(a.flag()) {
+                self.0.set(a, true);
+            }
+        }
+        Ok(())
+    }
 }
 
-fn parse_uuid(flag: &str, v: &str) -> Result<Uuid, String> {
-    Uuid::parse_str(v).map_err(|_| format!("{flag}: `{v}` is not a UUID"))
+/// The mock's options from the command line and the `PINGONE_MOCK_*` variables.
+fn options_from(cli: Cli) -> MockOptions {
+    let mut options = MockOptions {
+        addr: SocketAddr::new(cli.host, cli.port),
+        public_base_url: cli.public_base_url,
+        region: cli.region,
+        token_lifetime: Duration::from_secs(cli.token_lifetime),
+        // The value parser admits only the two wire values.
+        token_endpoint_auth_method: cli.token_endpoint_auth_method.parse().unwrap_or_default(),
+        rate_limit: cli.rate_limit,
+        latency: cli.latency_ms.map(Duration::from_millis),
+        alternatives: cli.alternatives.0,
+        ..MockOptions::default()
+    };
+    if let Some(id) = cli.environment_id {
+        options.environment_id = id;
+    }
+    if let Some(id) = cli.population_id {
+        options.population_id = id;
+    }
+    if let Some(id) = cli.client_id {
+        options.client_id = id;
+    }
+    if let Some(secret) = cli.client_secret {
+        options.client_secret = Secret::new(secret);
+    }
+    if let (Some(id), Some(secret)) = (cli.readonly_client_id, cli.readonly_client_secret) {
+        options.readonly_client = Some((id, Secret::new(secret)));
+    }
+    if cli.production {
+        options.environment_type = EnvironmentType::Production;
+    }
+    // The value parser admits only fault names.
+    options.faults = cli.faults.iter().filter_map(|f| f.parse().ok()).collect();
+    options.seed_users = cli
+        .seed_user
+        .into_iter()
+        .map(|v| match v.rsplit_once(':') {
+            Some((n, "true")) => (n.to_string(), true),
+            Some((n, "false")) => (n.to_string(), false),
+            _ => (v, false),
+        })
+        .collect();
+    if options.seed_users.is_empty() {
+        options.seed_users.push(("alice".to_string(), false));
+    }
+    options
+}
+
+fn list_faults() {
+    for f in Fault::ALL {
+        println!("{:<30} {}", f.name(), f.description());
+    }
 }
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
-        Ok(Some(args)) => args,
-        Ok(None) => return ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("pingone-mock: {e}");
-            return ExitCode::from(2);
-        }
+    // `--help`, `--version` and errors (exit 2, with a suggestion for a mistyped flag or
+    // fault) are clap's.
+    let cli = match Cli::from_arg_matches(&command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
     };
-    let mut options = args.options;
-    options.addr = SocketAddr::new(args.host, args.port);
-    options.seed_users = args.seeds;
+    if cli.list_faults {
+        list_faults();
+        return ExitCode::SUCCESS;
+    }
+    let options = options_from(cli);
+    let addr = options.addr;
     let mock = match MockPingOne::builder().options(options).start().await {
         Ok(m) => m,
         Err(e) => {
-            eprintln!(
-                "pingone-mock: cannot listen on {}:{}: {e}",
-                args.host, args.port
-            );
+            eprintln!("pingone-mock: cannot listen on {addr}: {e}");
             return ExitCode::from(1);
         }
     };
     print_banner(&mock);
     wait_for_stop().await;
     println!("pingone-mock: stopping");
-    mock.shutdown();
+    mock.shutdown().await;
     ExitCode::SUCCESS
 }
 
@@ -177,8 +317,19 @@ fn print_banner(mock: &MockPingOne) {
     println!("  population id     {}", mock.population_id());
     println!("  client id         {}", mock.client_id());
     println!("  client secret     {}", mock.client_secret().expose());
+    if let Some((id, secret)) = &o.readonly_client {
+        println!("  read-only client  {id} (secret {})", secret.expose());
+    }
+    println!(
+        "  token auth method {}",
+        o.token_endpoint_auth_method.as_str()
+    );
     for (id, (name, _)) in mock.seeded_users().iter().zip(&o.seed_users) {
         println!("  seeded user       {id} ({name})");
+    }
+    if o.alternatives != Alternatives::default() {
+        let flags: Vec<&str> = o.alternatives.on().iter().map(|a| a.flag()).collect();
+        println!("  alternatives on   {}", flags.join(", "));
     }
     if !o.faults.is_empty() {
         let names: Vec<&str> = o.faults.iter().map(|f| f.name()).collect();
@@ -186,10 +337,16 @@ fn print_banner(mock: &MockPingOne) {
     }
     println!();
     println!("Try it:");
+    let (id, secret) = (mock.client_id(), mock.client_secret().expose());
+    let (credentials, suite_method) = match o.token_endpoint_auth_method {
+        TokenEndpointAuthMethod::ClientSecretBasic => (format!("-u '{id}:{secret}'"), "basic"),
+        TokenEndpointAuthMethod::ClientSecretPost => (
+            format!("--data-urlencode 'client_id={id}' --data-urlencode 'client_secret={secret}'"),
+            "post",
+        ),
+    };
     println!(
-        "  TOKEN=$(curl -s -u '{}:{}' -d grant_type=client_credentials {}/{env}/as/token | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')",
-        mock.client_id(),
-        mock.client_secret().expose(),
+        "  TOKEN=$(curl -s {credentials} -d grant_type=client_credentials {}/{env}/as/token | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')",
         mock.auth_url()
     );
     println!(
@@ -199,10 +356,9 @@ fn print_banner(mock: &MockPingOne) {
     println!();
     println!("Point the conformance suite at it:");
     println!(
-        "  PINGONE_API_URL={} PINGONE_AUTH_URL={} PINGONE_ENVIRONMENT_ID={env} PINGONE_CLIENT_ID={} PINGONE_CLIENT_SECRET=... cargo test --test conformance",
+        "  PINGONE_API_URL={} PINGONE_AUTH_URL={} PINGONE_ENVIRONMENT_ID={env} PINGONE_CLIENT_ID={id} PINGONE_CLIENT_SECRET=... PINGONE_TOKEN_AUTH_METHOD={suite_method} cargo test --test conformance",
         mock.api_url(),
         mock.auth_url(),
-        mock.client_id()
     );
     println!("Press Ctrl-C to stop.");
 }
@@ -226,5 +382,25 @@ async fn wait_for_stop() {
     #[cfg(not(unix))]
     {
         let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_well_formed() {
+        command().debug_assert();
+    }
+
+    #[test]
+    fn every_alternative_has_a_flag_and_a_variable() {
+        for &a in Alternative::ALL {
+            let cli =
+                Cli::try_parse_from(["pingone-mock", &format!("--{}", a.flag())]).expect("parses");
+            assert_eq!(cli.alternatives.0.on(), vec![a]);
+            assert!(env_name(a.flag()).starts_with("PINGONE_MOCK_"));
+        }
     }
 }

@@ -2,10 +2,15 @@
 //! worker-app token endpoint, Read Environment, the user CRUD operations and the
 //! `users/{userID}/mfaEnabled` resource.
 //!
-//! Every behaviour cites the fact it rests on in `../shared/docs/pingone-api-facts.md` (section
+//! Every behaviour cites the fact it rests on in `docs/api-facts.md` (section
 //! numbers in comments, `§1.3` and so on). Where PingOne's documentation leaves a choice open, the
-//! mock offers both answers through [`Alternatives`], and the suite must accept each of them.
-//! Deliberate regressions for the suite's self-test are [`Fault`]s.
+//! mock offers both answers through [`Alternatives`] (one table row each, like the faults), and
+//! the suite must accept each of them. Deliberate regressions for the suite's self-test are
+//! [`Fault`]s.
+//!
+//! Layout: `state` (storage), `server` (entry, routing, check order), `guards` (the checks, in
+//! order), `answers` (P1Error and OAuth errors), `model` (representations), `routes/*` (one
+//! file per resource), `faults` and `alternatives` (the two tables).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -15,8 +20,19 @@
 //! # Ok(()) }
 //! ```
 
+// Handlers return `Result<Response, Response>`: the error path is a complete answer, built once
+// per request, so its size does not matter.
+#![allow(clippy::result_large_err)]
+
+mod alternatives;
+mod answers;
 mod faults;
+mod guards;
+mod jwt;
+mod model;
+mod routes;
 mod server;
+mod state;
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
@@ -25,13 +41,15 @@ use std::time::Duration;
 
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
 use uuid::Uuid;
 
 use crate::secret::Secret;
 
+pub use alternatives::{Alternative, Alternatives, EXHAUSTIVE_UP_TO};
 pub use faults::{Fault, UnknownFault};
 
-/// `type` of a PingOne environment (`EnumEnvironmentType`, pingone-api-facts.md §5).
+/// `type` of a PingOne environment (`EnumEnvironmentType`, docs/api-facts.md §5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum EnvironmentType {
     /// A sandbox: the suite may write to it.
@@ -51,38 +69,44 @@ impl EnvironmentType {
     }
 }
 
-/// Behaviours the documentation leaves open. Each field picks the second of two answers that
-/// PingOne may give; the default picks the first. The conformance suite must pass with every
-/// combination ([`Alternatives::all`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub struct Alternatives {
-    /// A wrong request `Content-Type` answers 400 `INVALID_REQUEST` instead of 415 (§3: the MFA
-    /// spec declares no 415 for this endpoint).
-    pub content_type_400: bool,
-    /// `mfaEnabled` in a PUT or PATCH Update User body that differs from the stored value
-    /// answers 403 `ACCESS_FAILED` instead of being ignored (§5: docs say only "cannot update").
-    pub reject_mfa_in_user_update: bool,
-    /// A path naming another environment answers 404 `NOT_FOUND` instead of 403 (§3).
-    pub foreign_environment_404: bool,
-    /// A path id that is not a UUID answers 400 `INVALID_REQUEST` instead of 404 (§3).
-    pub non_uuid_400: bool,
-    /// New users get `mfaEnabled: true` unless the request says otherwise (§1.4: the
-    /// environment's MFA settings decide; true in environments created since mid-2025).
-    pub mfa_enabled_by_default: bool,
+/// The worker app's `tokenEndpointAuthMethod`: the one way it may authenticate at the token
+/// endpoint (docs/api-facts.md §4, §11.5). The other way answers 401 `invalid_client`,
+/// "Request denied: Unsupported authentication method", as PingOne does.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TokenEndpointAuthMethod {
+    /// `CLIENT_SECRET_BASIC`: `Authorization: Basic` (the default of a new worker app).
+    #[default]
+    ClientSecretBasic,
+    /// `CLIENT_SECRET_POST`: `client_id` and `client_secret` in the form body.
+    ClientSecretPost,
 }
 
-impl Alternatives {
-    /// Every combination of the alternatives (32).
-    pub fn all() -> Vec<Alternatives> {
-        (0u8..32)
-            .map(|bits| Alternatives {
-                content_type_400: bits & 1 != 0,
-                reject_mfa_in_user_update: bits & 2 != 0,
-                foreign_environment_404: bits & 4 != 0,
-                non_uuid_400: bits & 8 != 0,
-                mfa_enabled_by_default: bits & 16 != 0,
-            })
-            .collect()
+impl TokenEndpointAuthMethod {
+    /// Both methods.
+    pub const ALL: &'static [TokenEndpointAuthMethod] = &[
+        TokenEndpointAuthMethod::ClientSecretBasic,
+        TokenEndpointAuthMethod::ClientSecretPost,
+    ];
+
+    /// The wire value, `CLIENT_SECRET_BASIC` or `CLIENT_SECRET_POST`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TokenEndpointAuthMethod::ClientSecretBasic => "CLIENT_SECRET_BASIC",
+            TokenEndpointAuthMethod::ClientSecretPost => "CLIENT_SECRET_POST",
+        }
+    }
+}
+
+impl std::str::FromStr for TokenEndpointAuthMethod {
+    type Err = String;
+
+    /// The wire value, ignoring case.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        TokenEndpointAuthMethod::ALL
+            .iter()
+            .copied()
+            .find(|m| m.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| format!("`{s}` is not CLIENT_SECRET_BASIC or CLIENT_SECRET_POST"))
     }
 }
 
@@ -99,12 +123,17 @@ pub struct MockOptions {
     pub client_id: String,
     /// The worker app's client secret.
     pub client_secret: Secret,
+    /// A second worker app, `(client id, secret)`, whose tokens may read but not write: any
+    /// other method than GET on a user route answers 403 `ACCESS_FAILED`. `None` by default.
+    pub readonly_client: Option<(String, Secret)>,
     /// Externally visible base URL (scheme and authority, optionally a path prefix), used in
     /// `_links` hrefs; defaults to `http://{bound address}`. Set it when the mock runs behind a
     /// proxy.
     pub public_base_url: Option<String>,
     /// Lifetime of issued access tokens (PingOne: one hour, §4).
     pub token_lifetime: Duration,
+    /// How the worker app authenticates at the token endpoint.
+    pub token_endpoint_auth_method: TokenEndpointAuthMethod,
     /// `SANDBOX` or `PRODUCTION`.
     pub environment_type: EnvironmentType,
     /// Region code reported by Read Environment.
@@ -129,8 +158,10 @@ impl Default for MockOptions {
             population_id: Uuid::new_v4(),
             client_id: Uuid::new_v4().to_string(),
             client_secret: Secret::new(format!("mock-secret-{}", Uuid::new_v4().simple())),
+            readonly_client: None,
             public_base_url: None,
             token_lifetime: Duration::from_secs(3600),
+            token_endpoint_auth_method: TokenEndpointAuthMethod::default(),
             environment_type: EnvironmentType::Sandbox,
             region: "NA".to_string(),
             alternatives: Alternatives::default(),
@@ -175,9 +206,20 @@ impl MockBuilder {
         self.options.client_secret = Secret::new(secret);
         self
     }
+    /// Add a read-only worker app with these credentials (same token endpoint auth method).
+    pub fn readonly_client(mut self, id: impl Into<String>, secret: impl Into<String>) -> Self {
+        self.options.readonly_client = Some((id.into(), Secret::new(secret)));
+        self
+    }
     /// Build hrefs from this externally visible base URL.
     pub fn public_base_url(mut self, url: impl Into<String>) -> Self {
         self.options.public_base_url = Some(url.into());
+        self
+    }
+    /// Accept only this client authentication at the token endpoint (default
+    /// `CLIENT_SECRET_BASIC`).
+    pub fn token_endpoint_auth_method(mut self, method: TokenEndpointAuthMethod) -> Self {
+        self.options.token_endpoint_auth_method = method;
         self
     }
     /// Issue tokens with this lifetime.
@@ -247,9 +289,11 @@ pub struct MockPingOne {
     addr: SocketAddr,
     api_url: String,
     auth_url: String,
-    state: Arc<server::State>,
+    state: Arc<state::State>,
     seeded: Vec<Uuid>,
     shutdown: Option<oneshot::Sender<()>>,
+    /// The task serving the listener; it ends once the listener is closed.
+    task: Option<JoinHandle<()>>,
 }
 
 impl MockPingOne {
@@ -267,11 +311,11 @@ impl MockPingOne {
             .clone()
             .map(|u| u.trim_end_matches('/').to_string())
             .unwrap_or_else(|| local.clone());
-        let state = Arc::new(server::State::new(options, format!("{public}/v1")));
+        let state = Arc::new(state::State::new(options, format!("{public}/v1")));
         let seeded = state.seed();
         let (tx, rx) = oneshot::channel::<()>();
         let app = server::router(state.clone());
-        tokio::spawn(async move {
+        let task = tokio::spawn(async move {
             let served = axum::serve(listener, app)
                 .with_graceful_shutdown(async move {
                     let _ = rx.await;
@@ -288,6 +332,7 @@ impl MockPingOne {
             state,
             seeded,
             shutdown: Some(tx),
+            task: Some(task),
         })
     }
 
@@ -335,10 +380,16 @@ impl MockPingOne {
     pub fn user_count(&self) -> usize {
         self.state.user_count()
     }
-    /// Stop serving and wait until the listener is closed.
-    pub fn shutdown(mut self) {
+    /// Stop serving and wait until the server task has ended: the listener is closed (a new
+    /// connection is refused) and the requests in flight have been answered. Dropping the
+    /// mock stops it too, without waiting.
+    pub async fn shutdown(mut self) {
         if let Some(tx) = self.shutdown.take() {
             let _ = tx.send(());
+        }
+        if let Some(task) = self.task.take() {
+            // The task only ends by itself; a panic in it has been reported already.
+            let _ = task.await;
         }
     }
 }

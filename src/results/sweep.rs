@@ -194,7 +194,7 @@ pub async fn sweep_with(session: &Session, options: &SweepOptions) -> SweepRepor
     let page_size = options.page_size.clamp(1, 1000);
     let first = session.env_url(&format!(
         "/users?filter={}&limit={page_size}",
-        encode_query_value(&format!("username sw \"{USER_PREFIX}\""))
+        crate::wire::form_encode(&format!("username sw \"{USER_PREFIX}\""))
     ));
     let mut seen = HashSet::new();
     let mut reported = 0u64;
@@ -374,33 +374,4 @@ fn str_at(v: &Value, pointer: &str) -> String {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string()
-}
-
-/// Percent-encode a query parameter value (RFC 3986 unreserved characters stay).
-fn encode_query_value(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 3);
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(b as char)
-            }
-            _ => {
-                let _ = write!(out, "%{b:02X}");
-            }
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_filter_is_percent_encoded() {
-        assert_eq!(
-            encode_query_value("username sw \"conformance-\""),
-            "username%20sw%20%22conformance-%22"
-        );
-    }
 }

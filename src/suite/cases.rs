@@ -6,7 +6,7 @@
 //! [`Kind`] (one file of procedures per area) and hands every answer to the one checker (`checker.rs`), which reads the
 //! [`Expect`] of the row.
 //!
-//! Sources are cited by the section of `../shared/docs/pingone-api-facts.md` that quotes them.
+//! Sources are cited by the section of `docs/api-facts.md` that quotes them.
 
 pub use super::expect::*;
 pub use super::model::*;

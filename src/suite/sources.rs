@@ -1,5 +1,5 @@
 //! The documentation lines the cases rest on, and the expectations several rows of `cases.rs`
-//! share. Sources are cited by the section of `../shared/docs/pingone-api-facts.md` that quotes
+//! share. Sources are cited by the section of `docs/api-facts.md` that quotes
 //! them.
 
 use crate::schema::Schema;
