@@ -1,7 +1,7 @@
 //! Machine-readable results of a conformance run, and what is built on them: the Markdown
 //! report ([`render()`], in [`mod@render`]), the parity and nightly comparisons ([`compare()`],
-//! in [`mod@compare`]) and the sweep of users a crashed run left behind ([`sweep()`], in
-//! [`mod@sweep`]). The `conformance-report` binary is a thin command line over this module;
+//! in [`mod@compare`]), the behaviour profile's record and report section ([`mod@profile`])
+//! and the sweep of users a crashed run left behind ([`sweep()`], in [`mod@sweep`]). The `conformance-report` binary is a thin command line over this module;
 //! `docs/ci.md` describes how the nightly workflow uses it.
 //!
 //! # Writing
@@ -30,6 +30,7 @@
 //! no file; the report lists such cases as "no result" against the suite's case list.
 
 pub mod compare;
+pub mod profile;
 pub mod render;
 pub mod sweep;
 
@@ -161,7 +162,7 @@ pub struct CaseRecord {
     /// What is sent.
     #[serde(default)]
     pub stimulus: String,
-    /// `pass`, `fail`, `warn`, `skipped`, `known_deviation` or `fixed_deviation`.
+    /// `pass`, `fail`, `warn`, `skipped`, `known_deviation`, `fixed_deviation` or `changed`.
     pub outcome: String,
     /// Why it was skipped, or the deviation's reason.
     #[serde(default)]
@@ -193,9 +194,10 @@ impl CaseRecord {
     /// The stored form of a result, with the run's metadata.
     pub fn from_result(result: &CaseResult, run: Option<RunInfo>) -> CaseRecord {
         let reason = match &result.outcome {
-            Outcome::Skipped(r) | Outcome::KnownDeviation(r) | Outcome::FixedDeviation(r) => {
-                Some(r.clone())
-            }
+            Outcome::Skipped(r)
+            | Outcome::KnownDeviation(r)
+            | Outcome::FixedDeviation(r)
+            | Outcome::Changed(r) => Some(r.clone()),
             Outcome::Pass | Outcome::Fail | Outcome::Warn => None,
         };
         CaseRecord {
@@ -267,6 +269,9 @@ pub struct Results {
     pub run: RunInfo,
     /// Case results, in the suite's order.
     pub cases: Vec<CaseRecord>,
+    /// The behaviour profile of the run, when the profile test ran.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<profile::ProfileRecord>,
 }
 
 fn format_version() -> u32 {
@@ -284,6 +289,7 @@ impl Results {
             format: FORMAT_VERSION,
             run,
             cases,
+            profile: None,
         }
     }
 
@@ -477,7 +483,11 @@ fn load_file(path: &Path) -> Result<Results, ResultsError> {
             dup.id
         )));
     }
-    Ok(Results::new(results.run, results.cases))
+    let profile = results.profile;
+    Ok(Results {
+        profile,
+        ..Results::new(results.run, results.cases)
+    })
 }
 
 fn load_dir(dir: &Path) -> Result<Results, ResultsError> {
@@ -493,7 +503,12 @@ fn load_dir(dir: &Path) -> Result<Results, ResultsError> {
     files.sort();
     let mut cases = Vec::with_capacity(files.len());
     let mut run: Option<RunInfo> = None;
+    let mut profile = None;
     for file in &files {
+        if file.file_name().is_some_and(|n| n == profile::PROFILE_FILE) {
+            profile = Some(profile::read_profile(file)?);
+            continue;
+        }
         let text = std::fs::read_to_string(file).map_err(|e| io_error("read", file, &e))?;
         let case: CaseRecord = serde_json::from_str(&text).map_err(|e| {
             ResultsError(format!(
@@ -537,7 +552,10 @@ fn load_dir(dir: &Path) -> Result<Results, ResultsError> {
             dir.display()
         )));
     };
-    Ok(Results::new(run, cases))
+    Ok(Results {
+        profile,
+        ..Results::new(run, cases)
+    })
 }
 
 /// Load a results directory (or file) and write it as one combined file.

@@ -24,6 +24,8 @@ use std::path::PathBuf;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use pingone_mfa_conformance::config::Config;
+use pingone_mfa_conformance::results::profile::{ProfileRecord, record_profile};
+use pingone_mfa_conformance::suite::profile::{self, Profile};
 use pingone_mfa_conformance::suite::{
     Area, CaseResult, Finding, Outcome, Session, Tier, cases, run_case,
 };
@@ -258,4 +260,118 @@ fn each_area_stem_selects_exactly_its_area() {
         expected.sort_unstable();
         assert_eq!(selected, expected, "filter {filter}");
     }
+}
+
+/// The behaviour profile (`src/suite/profile/`): every probe's answer class, checked against
+/// `snapshots/profile__<PINGONE_PROFILE>.snap`. A broken invariant fails; a different profile
+/// is CHANGED, told probe by probe in plain words, and fails until a person accepts it
+/// (`cargo insta review`, or `INSTA_UPDATE=always`); a missing snapshot is recorded (outside
+/// CI) or fails (in CI, where nothing may be written).
+#[test]
+fn profile() {
+    let suite = target();
+    let session = suite.session.clone();
+    let name = profile::profile_name(session.run.profile.as_deref(), session.target.kind);
+    let run = suite.rt.block_on(profile::record(session.clone()));
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let path = profile::snapshot_path(&root, &name);
+    let shown = format!("snapshots/profile__{name}.snap");
+    let document = run.profile.to_document();
+    let mut problems = Vec::new();
+    for v in &run.violations {
+        let mut line = format!("{}: [MUST] {}: {}", v.probe, v.check, v.actual);
+        if let Some(curl) = &v.reproduce {
+            line.push_str(&format!(
+                "\n      reproduce (with TOKEN set to an access token): {curl}"
+            ));
+        }
+        problems.push(line);
+    }
+    let existing = std::fs::read_to_string(&path).ok();
+    let mut changes = Vec::new();
+    let mut outcome = "pass";
+    let verdict = match &existing {
+        None if insta_in_ci() => Err(format!(
+            "CHANGED: there is no {shown} yet, and in CI nothing is recorded.\n{}",
+            profile::first_run_help(&name, &shown)
+        )),
+        None => {
+            let snap = profile::snapshot_file(&name, &document);
+            match std::fs::write(&path, snap) {
+                Ok(()) => {
+                    outcome = "recorded";
+                    say(&format!(
+                        "profile: recorded {shown} (the first run for this profile).\n{}",
+                        profile::first_run_help(&name, &shown)
+                    ));
+                    Ok(())
+                }
+                Err(e) => Err(format!("cannot write {shown}: {e}")),
+            }
+        }
+        Some(text) => {
+            match Profile::parse(text) {
+                Ok(before) => changes = profile::diff(&before, &run.profile),
+                Err(e) => problems.push(format!("{shown}: {e}")),
+            }
+            let accepted = std::panic::catch_unwind(|| snapshot_profile(&name, &document)).is_ok();
+            match (changes.is_empty(), accepted) {
+                (true, true) => Ok(()),
+                (false, true) => {
+                    say(&format!(
+                        "profile: CHANGED, and accepted into {shown} (INSTA_UPDATE): review `git diff {shown}` before committing:\n{}",
+                        profile::describe(&changes)
+                    ));
+                    Ok(())
+                }
+                (true, false) => Err(format!(
+                    "CHANGED: {shown} differs from this run's profile in its wording only (no answer \
+                     changed); {}",
+                    profile::REVIEW_HELP
+                )),
+                (false, false) => Err(format!(
+                    "CHANGED: the target's behaviour profile differs from {shown}, probe by probe:\n{}\n{}",
+                    profile::describe(&changes),
+                    profile::REVIEW_HELP
+                )),
+            }
+        }
+    };
+    if let Err(changed) = &verdict {
+        outcome = "changed";
+        say(&format!("profile {name}: {changed}"));
+    }
+    if !problems.is_empty() {
+        outcome = "fail";
+        say(&format!(
+            "profile {name}: FAIL\n  {}",
+            problems.join("\n  ")
+        ));
+    }
+    record_profile(
+        ProfileRecord::new(&name, outcome, &run.profile, &changes, problems.clone()),
+        &session,
+    );
+    assert!(
+        problems.is_empty() && verdict.is_ok(),
+        "the behaviour profile {name} did not hold (see above)"
+    );
+}
+
+/// Whether insta runs as in CI (it then writes no snapshot file).
+fn insta_in_ci() -> bool {
+    match std::env::var("CI").ok().as_deref() {
+        Some("false" | "0" | "") => false,
+        None => std::env::var("TF_BUILD").is_ok(),
+        Some(_) => true,
+    }
+}
+
+fn snapshot_profile(name: &str, document: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.set_omit_expression(true);
+    settings.set_description(profile::snapshot_description(name));
+    settings.bind(|| insta::assert_snapshot!(format!("profile__{name}"), document));
 }

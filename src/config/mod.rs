@@ -180,6 +180,8 @@ pub struct RunConfig {
     pub retry_cap: Duration,
     /// Number of generated cases, if configured.
     pub fuzz_cases: Option<u32>,
+    /// Name of the behaviour profile snapshot (`PINGONE_PROFILE`), if configured.
+    pub profile: Option<String>,
 }
 
 impl Default for RunConfig {
@@ -192,6 +194,7 @@ impl Default for RunConfig {
             max_retries: DEFAULT_MAX_RETRIES,
             retry_cap: Duration::from_secs(DEFAULT_RETRY_CAP_SECS),
             fuzz_cases: None,
+            profile: None,
         }
     }
 }
@@ -322,5 +325,6 @@ fn read_run(r: &mut Reader<'_>) -> RunConfig {
             3_600,
         )),
         fuzz_cases: r.optional_number(var::FUZZ_CASES, 0, u32::MAX),
+        profile: r.profile_name(var::PROFILE),
     }
 }

@@ -56,6 +56,20 @@ impl Reader<'_> {
         }
     }
 
+    /// A behaviour profile name: 1 to 64 of `a-z`, `0-9`, `-`, `_` (it names a file).
+    pub(super) fn profile_name(&mut self, name: &str) -> Option<String> {
+        let value = self.get(name)?;
+        if crate::suite::profile::valid_profile_name(&value) {
+            Some(value)
+        } else {
+            let echo = self.echo(&value);
+            self.problem(format!(
+                "{name} is not a profile name{echo}; expected 1 to 64 of a-z, 0-9, - and _, e.g. tenant"
+            ));
+            None
+        }
+    }
+
     pub(super) fn url(&mut self, name: &str) -> Option<String> {
         let value = self.get(name)?;
         let lower = value.to_ascii_lowercase();

@@ -97,6 +97,7 @@ fn run_variables_are_read_in_mock_mode() {
         (var::MAX_RETRIES, "0"),
         (var::RETRY_CAP_SECS, "2"),
         (var::FUZZ_CASES, "250"),
+        (var::PROFILE, "eu-sandbox"),
     ])
     .expect("valid");
     assert_eq!(c.target, Target::EmbeddedMock);
@@ -110,6 +111,7 @@ fn run_variables_are_read_in_mock_mode() {
             max_retries: 0,
             retry_cap: Duration::from_secs(2),
             fuzz_cases: Some(250),
+            profile: Some("eu-sandbox".into()),
         }
     );
 }
@@ -559,4 +561,13 @@ fn target_kind_declares_a_standalone_mock() {
         &with(client_vars(), &[(var::TARGET_KIND, "staging")]),
         "PINGONE_TARGET_KIND is not a known kind (got \"staging\"); use tenant or mock",
     );
+}
+
+#[test]
+fn a_profile_name_must_be_usable_as_a_file_name() {
+    assert_one_problem_containing(
+        &[(var::PROFILE, "../tenant")],
+        "PINGONE_PROFILE is not a profile name (got \"../tenant\")",
+    );
+    assert_eq!(config(&[]).expect("valid").run.profile, None);
 }

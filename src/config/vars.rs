@@ -102,6 +102,8 @@ vars! {
     RETRY_CAP_SECS = "PINGONE_RETRY_CAP_SECS", scope: Run, secret: false;
     /// Number of generated invalid bodies MFA-FUZZ-01 sends (default 24 against a tenant, 256 against a mock).
     FUZZ_CASES = "PINGONE_FUZZ_CASES", scope: Run, secret: false;
+    /// Name of the behaviour profile snapshot, snapshots/profile__NAME.snap, that the run's profile is checked against (default mock for the embedded mock, tenant otherwise).
+    PROFILE = "PINGONE_PROFILE", scope: Run, secret: false;
 }
 
 /// The variables that need a configured target ([`Scope::Target`]).

@@ -94,6 +94,9 @@ pub fn render(results: &Results) -> String {
             );
         }
     }
+    if let Some(profile) = &results.profile {
+        s.push_str(&super::profile::render_profile(profile));
+    }
     s
 }
 

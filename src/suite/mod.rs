@@ -5,7 +5,8 @@
 //!
 //! Inside: the result model ([`outcome`]), the case vocabulary (`model.rs`, `expect.rs`,
 //! re-exported by [`cases`]), the per-case context (`ctx.rs`), the checker (`checker.rs`), one
-//! file of procedures per area (`areas/`) and the fuzzer ([`fuzz`]).
+//! file of procedures per area (`areas/`) and the fuzzer ([`fuzz`]). The behaviour profile
+//! ([`profile`]) records how a target answers what the documentation leaves open.
 //!
 //! The rstest file `tests/conformance.rs` is the thin layer that names and selects these cases
 //! (one test per ID); the self-test runs the same cases against deliberately broken mocks.
@@ -19,6 +20,7 @@ mod expect;
 pub mod fuzz;
 mod model;
 pub mod outcome;
+pub mod profile;
 pub mod runner;
 pub mod session;
 mod sources;

@@ -39,10 +39,13 @@ pub enum Outcome {
     KnownDeviation(String),
     /// Listed as a known deviation, yet passed: the list should lose the entry.
     FixedDeviation(String),
+    /// The behaviour profile differs from its snapshot (the difference in plain words): not a
+    /// broken contract, but a change a person must review (`cargo insta review`).
+    Changed(String),
 }
 
 impl Outcome {
-    /// `pass`, `fail`, `warn`, `skipped`, `known_deviation`, `fixed_deviation`.
+    /// `pass`, `fail`, `warn`, `skipped`, `known_deviation`, `fixed_deviation`, `changed`.
     pub fn label(&self) -> &'static str {
         match self {
             Outcome::Pass => "pass",
@@ -51,6 +54,7 @@ impl Outcome {
             Outcome::Skipped(_) => "skipped",
             Outcome::KnownDeviation(_) => "known_deviation",
             Outcome::FixedDeviation(_) => "fixed_deviation",
+            Outcome::Changed(_) => "changed",
         }
     }
 }
@@ -95,7 +99,7 @@ impl CaseResult {
     /// failure or a known deviation that no longer occurs.
     pub fn fails_run(&self, strict: bool) -> bool {
         match self.outcome {
-            Outcome::Fail => true,
+            Outcome::Fail | Outcome::Changed(_) => true,
             Outcome::Warn | Outcome::FixedDeviation(_) => strict,
             _ => false,
         }
@@ -126,6 +130,9 @@ impl CaseResult {
                     s,
                     "  listed as a known deviation ({r}) but now passes: remove it from src/suite/deviations.rs"
                 );
+            }
+            Outcome::Changed(r) => {
+                let _ = writeln!(s, "  changed:\n{r}");
             }
             _ => {}
         }

@@ -1,0 +1,266 @@
+//! The behaviour profile in the results: [`record_profile`] writes `<dir>/profile.json` next to
+//! the case files, [`load`](super::load) picks it up, and the report renders the profile as a
+//! table (probe, question, answer class) and a change as a diff ([`render_profile`]).
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::suite::Session;
+use crate::suite::profile::{AnswerClass, Change, Profile};
+
+use super::render::{code, md};
+use super::{ResultsError, RunInfo, results_dir, write_atomically};
+
+/// The file name of the profile record inside a results directory.
+pub const PROFILE_FILE: &str = "profile.json";
+
+/// One changed probe, as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChangeRecord {
+    /// Probe ID.
+    pub probe: String,
+    /// The difference in plain words.
+    pub words: String,
+    /// The class in the snapshot, if the snapshot had the probe.
+    #[serde(default)]
+    pub before: Option<AnswerClass>,
+    /// The class now, if the probe was answered.
+    #[serde(default)]
+    pub after: Option<AnswerClass>,
+}
+
+/// The profile of one run, as stored.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProfileRecord {
+    /// The profile's name (`PINGONE_PROFILE`).
+    pub name: String,
+    /// `pass`, `changed`, `fail` (a broken invariant) or `recorded` (the first run).
+    pub outcome: String,
+    /// The profile as measured.
+    pub profile: Profile,
+    /// The probes whose class differs from the snapshot.
+    #[serde(default)]
+    pub changes: Vec<ChangeRecord>,
+    /// Broken invariants and probes without an answer, one line each.
+    #[serde(default)]
+    pub violations: Vec<String>,
+    /// The run's metadata.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run: Option<RunInfo>,
+}
+
+impl ProfileRecord {
+    /// A record of `profile` with its `changes` against the snapshot.
+    pub fn new(
+        name: &str,
+        outcome: &str,
+        profile: &Profile,
+        changes: &[Change],
+        violations: Vec<String>,
+    ) -> ProfileRecord {
+        ProfileRecord {
+            name: name.to_string(),
+            outcome: outcome.to_string(),
+            profile: profile.clone(),
+            changes: changes
+                .iter()
+                .map(|c| ChangeRecord {
+                    probe: c.probe.clone(),
+                    words: c.words(),
+                    before: c.before.clone(),
+                    after: c.after.clone(),
+                })
+                .collect(),
+            violations,
+            run: None,
+        }
+    }
+}
+
+/// Write `record` to `PINGONE_RESULTS_DIR/profile.json`, if the variable is set; a problem is
+/// printed, not raised.
+pub fn record_profile(mut record: ProfileRecord, session: &Session) {
+    let Some(dir) = results_dir() else { return };
+    record.run = Some(RunInfo::of(session));
+    if let Err(e) = write_profile(&dir, &record) {
+        eprintln!(
+            "conformance: {}: {e}; the profile has no result file",
+            dir.display()
+        );
+    }
+}
+
+/// Write `<dir>/profile.json`.
+pub fn write_profile(dir: &Path, record: &ProfileRecord) -> Result<(), ResultsError> {
+    let mut json = serde_json::to_string_pretty(record)
+        .map_err(|e| ResultsError(format!("cannot serialise the profile: {e}")))?;
+    json.push('\n');
+    write_atomically(&dir.join(PROFILE_FILE), json.as_bytes())
+}
+
+/// Read a `profile.json`.
+pub(super) fn read_profile(path: &Path) -> Result<ProfileRecord, ResultsError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ResultsError(format!("cannot read {}: {e}", path.display())))?;
+    serde_json::from_str(&text).map_err(|e| {
+        ResultsError(format!(
+            "{} is not a profile record (name, outcome, profile): {e}",
+            path.display()
+        ))
+    })
+}
+
+/// One line for a class: `400 INVALID_DATA (INVALID_VALUE@mfaEnabled); application/json;
+/// Correlation-Id; body {code, …}; nothing changed`.
+pub fn class_cell(c: &AnswerClass) -> String {
+    let mut s = c.status.to_string();
+    if let Some(code) = &c.code {
+        let _ = write!(s, " {code}");
+    }
+    if !c.details.is_empty() {
+        let _ = write!(s, " ({})", c.details.join(", "));
+    }
+    let _ = write!(
+        s,
+        "; {}",
+        c.media_type.as_deref().unwrap_or("no Content-Type")
+    );
+    if !c.headers.is_empty() {
+        let _ = write!(s, "; {}", c.headers.join(", "));
+    }
+    let _ = write!(s, "; body {}", c.body);
+    if let Some(stored) = c.stored {
+        let _ = write!(s, "; {}", stored.words());
+    }
+    s
+}
+
+/// The report's section: the outcome, the changes as a diff, the violations, then the whole
+/// profile as a table.
+pub fn render_profile(p: &ProfileRecord) -> String {
+    let mut s = format!("\n## Behaviour profile `{}`\n\n", md(&p.name));
+    let verdict = match p.outcome.as_str() {
+        "pass" => "the same as its snapshot".to_string(),
+        "changed" => format!(
+            "**CHANGED**: {} probe{} answered differently from `snapshots/profile__{}.snap`; \
+             review with `cargo insta review`",
+            p.changes.len(),
+            if p.changes.len() == 1 { "" } else { "s" },
+            md(&p.name)
+        ),
+        "recorded" => "recorded for the first time: review and commit the snapshot".to_string(),
+        "fail" => "**FAIL**: a probe broke an invariant".to_string(),
+        other => md(other),
+    };
+    let _ = writeln!(s, "Profile: {verdict}.");
+    if !p.changes.is_empty() {
+        s.push_str("\n### Changes\n\n");
+        for c in &p.changes {
+            let _ = writeln!(s, "- {}", md(&c.words));
+        }
+        s.push_str("\n```diff\n");
+        for c in &p.changes {
+            let _ = writeln!(s, "  {}", c.probe);
+            if let Some(b) = &c.before {
+                let _ = writeln!(s, "- {}", class_cell(b));
+            }
+            if let Some(a) = &c.after {
+                let _ = writeln!(s, "+ {}", class_cell(a));
+            }
+        }
+        s.push_str("```\n");
+    }
+    if !p.violations.is_empty() {
+        s.push_str("\n### Broken invariants\n\n");
+        for v in &p.violations {
+            let _ = writeln!(s, "- {}", md(v));
+        }
+    }
+    s.push_str("\n| Probe | Question | Answer class |\n| --- | --- | --- |\n");
+    for (id, entry) in &p.profile.entries {
+        let _ = writeln!(
+            s,
+            "| {} | {} | {} |",
+            md(id),
+            code(&entry.question),
+            md(&class_cell(&entry.class))
+        );
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suite::profile::{Entry, Stored, diff};
+
+    fn class(status: u16, code: Option<&str>, stored: Stored) -> AnswerClass {
+        AnswerClass {
+            status,
+            code: code.map(str::to_string),
+            media_type: Some("application/json".into()),
+            headers: vec!["Correlation-Id".into()],
+            body: "{code, details, id, message}".into(),
+            stored: Some(stored),
+            ..AnswerClass::default()
+        }
+    }
+
+    fn profile(c: AnswerClass) -> Profile {
+        let mut p = Profile::default();
+        p.entries.insert(
+            "MFA-PROBE-BOOL-01".into(),
+            Entry {
+                question: "{\"mfaEnabled\": \"true\"}".into(),
+                class: c,
+            },
+        );
+        p
+    }
+
+    #[test]
+    fn the_report_shows_the_profile_as_a_table_and_a_change_as_a_diff() {
+        let before = profile(class(200, None, Stored::SetTrue));
+        let after = profile(class(400, Some("INVALID_REQUEST"), Stored::Unchanged));
+        let changes = diff(&before, &after);
+        let record = ProfileRecord::new("tenant", "changed", &after, &changes, Vec::new());
+        let text = render_profile(&record);
+        assert!(text.contains("## Behaviour profile `tenant`"), "{text}");
+        assert!(
+            text.contains("**CHANGED**: 1 probe answered differently"),
+            "{text}"
+        );
+        assert!(
+            text.contains("- 200; application/json; Correlation-Id; body {code, details, id, message}; stored as true\n+ 400 INVALID_REQUEST;"),
+            "{text}"
+        );
+        assert!(
+            text.contains(
+                "| MFA-PROBE-BOOL-01 | `{\"mfaEnabled\": \"true\"}` | 400 INVALID_REQUEST;"
+            ),
+            "{text}"
+        );
+        let unchanged = ProfileRecord::new("tenant", "pass", &after, &[], Vec::new());
+        assert!(!render_profile(&unchanged).contains("```diff"));
+    }
+
+    #[test]
+    fn a_results_directory_with_a_profile_loads_it_beside_the_cases() {
+        let dir = std::env::temp_dir().join(format!("profile-record-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let record = ProfileRecord::new(
+            "mock",
+            "pass",
+            &profile(class(400, Some("INVALID_DATA"), Stored::Unchanged)),
+            &[],
+            Vec::new(),
+        );
+        write_profile(&dir, &record).unwrap();
+        assert_eq!(read_profile(&dir.join(PROFILE_FILE)).unwrap(), record);
+        // Without case files the directory is still no results directory.
+        assert!(super::super::load(&dir).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
