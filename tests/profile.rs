@@ -4,6 +4,9 @@
 //!   run;
 //! - each alternative switched on alone changes the profile in exactly the probes of its
 //!   dimension, and the difference is told in words;
+//! - a mock started from a profile answers exactly that profile: the committed one, the
+//!   profile of every combination of alternatives the self-test covers, and generated ones
+//!   (proptest over the dimensions); `pingone-mock --profile` does the same from a file;
 //! - a probe that breaks an invariant (a 5xx, a rejected write that changed the value) is
 //!   reported as such, not as a mere change.
 
@@ -12,7 +15,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pingone_mfa_conformance::config::RunConfig;
-use pingone_mfa_conformance::mock::{Alternatives, Fault, MockPingOne};
+use pingone_mfa_conformance::mock::profile::{alternatives_for, dimension};
+use pingone_mfa_conformance::mock::{Alternative, Alternatives, Fault, MockPingOne};
 use pingone_mfa_conformance::suite::Session;
 use pingone_mfa_conformance::suite::profile::{self, Profile, ProfileRun};
 
@@ -59,57 +63,15 @@ async fn the_bundled_mock_answers_as_its_committed_profile_run_after_run() {
     }
 }
 
-/// Each alternative and the probes whose answer it changes.
-fn dimensions() -> Vec<(&'static str, Alternatives, &'static [&'static str])> {
-    vec![
-        (
-            "content-type-400",
-            Alternatives {
-                content_type_400: true,
-                ..Alternatives::default()
-            },
-            &["MFA-PROBE-HDR-01", "MFA-PROBE-HDR-02"],
-        ),
-        (
-            "reject-mfa-in-user-update",
-            Alternatives {
-                reject_mfa_in_user_update: true,
-                ..Alternatives::default()
-            },
-            &["MFA-PROBE-USER-04", "MFA-PROBE-USER-05"],
-        ),
-        (
-            "foreign-environment-404",
-            Alternatives {
-                foreign_environment_404: true,
-                ..Alternatives::default()
-            },
-            &["MFA-PROBE-PATH-03"],
-        ),
-        (
-            "non-uuid-400",
-            Alternatives {
-                non_uuid_400: true,
-                ..Alternatives::default()
-            },
-            &["MFA-PROBE-PATH-02"],
-        ),
-        (
-            "mfa-enabled-by-default",
-            Alternatives {
-                mfa_enabled_by_default: true,
-                ..Alternatives::default()
-            },
-            &["MFA-PROBE-USER-01"],
-        ),
-    ]
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_alternative_changes_the_profile_in_exactly_its_dimension() {
     let base = committed();
     let mut problems = Vec::new();
-    for (flag, alternatives, probes) in dimensions() {
+    for &alternative in Alternative::ALL {
+        let flag = alternative.flag();
+        let probes = dimension(alternative).probes;
+        let mut alternatives = Alternatives::default();
+        alternatives.set(alternative, true);
         let m = mock(alternatives, &[]).await;
         let run = profile_of(&m).await;
         assert_eq!(run.violations, Vec::new(), "{flag}");
@@ -161,4 +123,124 @@ async fn a_broken_invariant_is_a_violation_not_a_change() {
     // The faithful mock breaks none.
     let m = mock(Alternatives::default(), &[]).await;
     assert_eq!(profile_of(&m).await.violations, Vec::new());
+}
+
+/// Start a mock from `profile`, probe it, and return what it answers differently.
+async fn served_differently(profile: &Profile) -> Vec<profile::Change> {
+    let m = MockPingOne::builder()
+        .profile(profile)
+        .seed_user("conformance-existing-user", false)
+        .start()
+        .await
+        .expect("mock starts");
+    profile::unserved(&m, profile).await.expect("probes run")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_mock_started_from_the_committed_profile_answers_it() {
+    let changes = served_differently(&committed()).await;
+    assert!(changes.is_empty(), "{}", profile::describe(&changes));
+}
+
+/// Recording a profile from a mock with alternatives X, then serving it from a second mock,
+/// gives the same profile, for every combination the self-test covers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_combination_round_trips_through_its_profile() {
+    let mut problems = Vec::new();
+    for alternatives in Alternatives::combinations() {
+        let m = mock(alternatives, &[]).await;
+        let recorded = profile_of(&m).await;
+        assert_eq!(recorded.violations, Vec::new(), "{alternatives:?}");
+        assert_eq!(
+            alternatives_for(&recorded.profile),
+            alternatives,
+            "the profile shows exactly the alternatives that were on"
+        );
+        let changes = served_differently(&recorded.profile).await;
+        if !changes.is_empty() {
+            problems.push(format!(
+                "{:?}:\n{}",
+                alternatives.flags(),
+                profile::describe(&changes)
+            ));
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::test_runner::Config {
+        cases: 6,
+        failure_persistence: None,
+        ..proptest::test_runner::Config::default()
+    })]
+
+    /// A profile generated over the dimensions (each alternative's probes taken from a mock
+    /// with it on or off, at random) is served exactly by the mock started from it.
+    #[test]
+    fn generated_profiles_are_served_exactly(bits in proptest::collection::vec(proptest::bool::ANY, Alternative::ALL.len())) {
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("runtime");
+        rt.block_on(async {
+            let mut generated = committed();
+            let mut wanted = Alternatives::default();
+            for (&a, &on) in Alternative::ALL.iter().zip(&bits) {
+                wanted.set(a, on);
+                if on {
+                    let mut alone = Alternatives::default();
+                    alone.set(a, true);
+                    let source = profile_of(&mock(alone, &[]).await).await.profile;
+                    for id in dimension(a).probes {
+                        if let Some(e) = source.entries.get(*id) {
+                            generated.entries.insert((*id).to_string(), e.clone());
+                        }
+                    }
+                }
+            }
+            proptest::prop_assert_eq!(alternatives_for(&generated), wanted);
+            let changes = served_differently(&generated).await;
+            proptest::prop_assert!(changes.is_empty(), "{}", profile::describe(&changes));
+            Ok(())
+        })?;
+    }
+}
+
+#[test]
+fn pingone_mock_starts_from_a_profile_file_and_says_it_serves_it() {
+    use std::io::{BufRead, BufReader};
+    let snap = profile::snapshot_path(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), "mock");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pingone-mock"))
+        .args(["--port", "0", "--profile"])
+        .arg(&snap)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("pingone-mock starts");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut said = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.expect("line");
+        let done = line.starts_with("Press Ctrl-C");
+        said.push(line);
+        if done {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = said.join("\n");
+    assert!(
+        text.contains("profile: every one of its")
+            && text.contains("probes is answered as recorded"),
+        "{text}"
+    );
+    let bad = std::process::Command::new(env!("CARGO_BIN_EXE_pingone-mock"))
+        .args(["--port", "0", "--profile", "Cargo.toml"])
+        .output()
+        .expect("runs");
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("not a behaviour profile"));
 }

@@ -15,11 +15,13 @@ use std::time::Duration;
 
 use clap::builder::PossibleValuesParser;
 use clap::{ArgAction, ArgMatches, Args, FromArgMatches, Parser};
+use pingone_mfa_conformance::mock::profile::{alternatives_for, untold};
 use pingone_mfa_conformance::mock::{
     Alternative, Alternatives, EnvironmentType, Fault, MockOptions, MockPingOne,
     TokenEndpointAuthMethod,
 };
 use pingone_mfa_conformance::secret::Secret;
+use pingone_mfa_conformance::suite::profile::{self as behaviour, Profile};
 use uuid::Uuid;
 
 /// Every flag also reads `PINGONE_MOCK_<FLAG>` (upper case, `-` as `_`) when not given, for
@@ -144,6 +146,11 @@ struct Cli {
     /// Delay every answer by N milliseconds
     #[arg(long, value_name = "N", env = "PINGONE_MOCK_LATENCY_MS")]
     latency_ms: Option<u64>,
+    /// Behave like a recorded target: switch on the alternatives its behaviour profile shows
+    /// (a snapshots/profile__NAME.snap file, or the profile.json of a results directory's
+    /// profile); alternative flags given besides are switched on too
+    #[arg(long, value_name = "FILE", env = "PINGONE_MOCK_PROFILE")]
+    profile: Option<std::path::PathBuf>,
     #[command(flatten)]
     alternatives: AlternativeFlags,
     /// Switch a fault on (repeatable; --list-faults lists them)
@@ -220,8 +227,9 @@ impl FromArgMatches for AlternativeFlags {
     }
 }
 
-/// The mock's options from the command line and the `PINGONE_MOCK_*` variables.
-fn options_from(cli: Cli) -> MockOptions {
+/// The mock's options from the command line and the `PINGONE_MOCK_*` variables, with the
+/// alternatives of `profile` switched on.
+fn options_from(cli: Cli, profile: Option<&Profile>) -> MockOptions {
     let mut options = MockOptions {
         addr: SocketAddr::new(cli.host, cli.port),
         public_base_url: cli.public_base_url,
@@ -234,6 +242,11 @@ fn options_from(cli: Cli) -> MockOptions {
         alternatives: cli.alternatives.0,
         ..MockOptions::default()
     };
+    if let Some(profile) = profile {
+        for a in alternatives_for(profile).on() {
+            options.alternatives.set(a, true);
+        }
+    }
     if let Some(id) = cli.environment_id {
         options.environment_id = id;
     }
@@ -287,7 +300,14 @@ async fn main() -> ExitCode {
         list_faults();
         return ExitCode::SUCCESS;
     }
-    let options = options_from(cli);
+    let profile = match cli.profile.as_deref().map(load_profile).transpose() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("pingone-mock: --profile: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let options = options_from(cli, profile.as_ref());
     let addr = options.addr;
     let mock = match MockPingOne::builder().options(options).start().await {
         Ok(m) => m,
@@ -296,11 +316,55 @@ async fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
+    if let Some(profile) = &profile {
+        report_profile(&mock, profile).await;
+    }
     print_banner(&mock);
     wait_for_stop().await;
     println!("pingone-mock: stopping");
     mock.shutdown().await;
     ExitCode::SUCCESS
+}
+
+/// A profile from a `.snap` file, a bare profile document, or a results directory's
+/// `profile.json` (its `profile` member).
+fn load_profile(path: &std::path::Path) -> Result<Profile, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    if let Ok(record) = serde_json::from_str::<serde_json::Value>(&text)
+        && let Some(inner) = record
+            .get("profile")
+            .filter(|_| record.get("outcome").is_some())
+    {
+        return Profile::parse(&inner.to_string()).map_err(|e| format!("{}: {e}", path.display()));
+    }
+    Profile::parse(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Ask the mock the profile's questions and say what it serves as recorded and what not.
+async fn report_profile(mock: &MockPingOne, profile: &Profile) {
+    let untold: Vec<&str> = untold(profile).iter().map(|a| a.flag()).collect();
+    if !untold.is_empty() {
+        println!(
+            "profile: does not tell these alternatives (left off): {}",
+            untold.join(", ")
+        );
+    }
+    match behaviour::unserved(mock, profile).await {
+        Ok(changes) if changes.is_empty() => println!(
+            "profile: every one of its {} probes is answered as recorded",
+            profile.entries.len()
+        ),
+        Ok(changes) => {
+            println!(
+                "profile: {} of its {} probes are answered differently from the record \
+                 (no alternative of the mock serves them):",
+                changes.len(),
+                profile.entries.len()
+            );
+            println!("{}", behaviour::describe(&changes));
+        }
+        Err(e) => println!("profile: could not check the mock against the profile: {e}"),
+    }
 }
 
 fn print_banner(mock: &MockPingOne) {

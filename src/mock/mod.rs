@@ -30,6 +30,7 @@ mod faults;
 mod guards;
 mod jwt;
 mod model;
+pub mod profile;
 mod routes;
 mod server;
 mod state;
@@ -240,6 +241,13 @@ impl MockBuilder {
     /// Pick the answers the documentation leaves open.
     pub fn alternatives(mut self, alternatives: Alternatives) -> Self {
         self.options.alternatives = alternatives;
+        self
+    }
+    /// Answer every profiled question as the profile records it, as far as the alternatives
+    /// reach: switch on each alternative whose dimension the profile shows on (see
+    /// [`profile::alternatives_for`]), and every other one off.
+    pub fn profile(mut self, profile: &crate::suite::profile::Profile) -> Self {
+        self.options.alternatives = profile::alternatives_for(profile);
         self
     }
     /// Answer 429 past this many requests per second.

@@ -134,6 +134,22 @@ pub async fn record(session: Arc<Session>) -> ProfileRun {
     run
 }
 
+/// The probes a running mock answers differently from `wanted` (an empty list when it serves
+/// the whole profile): the profile's questions asked of the mock, compared with the record.
+pub async fn unserved(
+    mock: &crate::mock::MockPingOne,
+    wanted: &Profile,
+) -> Result<Vec<Change>, String> {
+    let session = Session::for_mock(mock, crate::config::RunConfig::default())
+        .await
+        .map_err(|e| e.to_string())?;
+    let run = record(Arc::new(session)).await;
+    if let Some(v) = run.violations.first() {
+        return Err(format!("{}: {}: {}", v.probe, v.check, v.actual));
+    }
+    Ok(diff(wanted, &run.profile))
+}
+
 /// The profile's name: `PINGONE_PROFILE` if set, else `mock` for the bundled mock and `tenant`
 /// for anything configured.
 pub fn profile_name(configured: Option<&str>, kind: TargetKind) -> String {

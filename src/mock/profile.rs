@@ -1,0 +1,105 @@
+//! The mock from a behaviour profile: each alternative is one dimension of the profile
+//! ([`dimension`]), so a recorded profile says which alternatives to switch on
+//! ([`alternatives_for`]). `MockPingOne::builder().profile(&profile)` and
+//! `pingone-mock --profile snapshots/profile__tenant.snap` start a mock that answers every
+//! profiled question the way the recorded target did, as far as the alternatives reach; the
+//! probes that no alternative serves are the ones where the target differs from the bundled
+//! mock's own profile in a way the mock cannot reproduce (`suite::profile::unserved` lists them).
+//!
+//! Adding a row to `alternatives!` fails to compile until [`dimension`] says which probes the
+//! new alternative changes and how a profile shows it.
+
+use crate::suite::profile::{AnswerClass, Profile, Stored};
+
+use super::{Alternative, Alternatives};
+
+/// One alternative as a dimension of the behaviour profile.
+#[derive(Clone, Copy, Debug)]
+pub struct Dimension {
+    /// The probes whose answer class the alternative changes (switched on alone, against the
+    /// bundled mock's defaults).
+    pub probes: &'static [&'static str],
+    /// Whether a profile shows the alternative on (`Some(true)`), off (`Some(false)`), or does
+    /// not tell (`None`: the probes it would show in are missing or answered otherwise).
+    pub reveals: fn(&Profile) -> Option<bool>,
+}
+
+fn class<'a>(p: &'a Profile, probe: &str) -> Option<&'a AnswerClass> {
+    p.class(probe)
+}
+
+/// The dimension of `alternative`.
+pub fn dimension(alternative: Alternative) -> Dimension {
+    match alternative {
+        Alternative::ContentType400 => Dimension {
+            probes: &["MFA-PROBE-HDR-01", "MFA-PROBE-HDR-02"],
+            reveals: |p| class(p, "MFA-PROBE-HDR-01").map(|c| c.status == 400),
+        },
+        Alternative::RejectMfaInUserUpdate => Dimension {
+            probes: &["MFA-PROBE-USER-04", "MFA-PROBE-USER-05"],
+            reveals: |p| class(p, "MFA-PROBE-USER-04").map(|c| c.status >= 400),
+        },
+        Alternative::ForeignEnvironment404 => Dimension {
+            probes: &["MFA-PROBE-PATH-03"],
+            reveals: |p| class(p, "MFA-PROBE-PATH-03").map(|c| c.status == 404),
+        },
+        Alternative::NonUuid400 => Dimension {
+            probes: &["MFA-PROBE-PATH-02"],
+            reveals: |p| class(p, "MFA-PROBE-PATH-02").map(|c| c.status == 400),
+        },
+        Alternative::MfaEnabledByDefault => Dimension {
+            probes: &["MFA-PROBE-USER-01"],
+            reveals: |p| match class(p, "MFA-PROBE-USER-01")?.stored? {
+                Stored::CreatedTrue => Some(true),
+                Stored::CreatedFalse => Some(false),
+                _ => None,
+            },
+        },
+    }
+}
+
+/// The alternatives a profile shows: each on where its dimension says so, off where it says
+/// otherwise or does not tell.
+pub fn alternatives_for(profile: &Profile) -> Alternatives {
+    let mut alternatives = Alternatives::default();
+    for &a in Alternative::ALL {
+        if (dimension(a).reveals)(profile) == Some(true) {
+            alternatives.set(a, true);
+        }
+    }
+    alternatives
+}
+
+/// The alternatives a profile does not tell (its probes are missing or answered in a way the
+/// dimension does not recognise).
+pub fn untold(profile: &Profile) -> Vec<Alternative> {
+    Alternative::ALL
+        .iter()
+        .copied()
+        .filter(|&a| (dimension(a).reveals)(profile).is_none())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::suite::profile::PROBES;
+
+    #[test]
+    fn every_dimension_names_existing_probes() {
+        for &a in Alternative::ALL {
+            let d = dimension(a);
+            assert!(!d.probes.is_empty(), "{a:?}");
+            for id in d.probes {
+                assert!(PROBES.iter().any(|p| p.id == *id), "{a:?}: no probe {id}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_empty_profile_tells_nothing_and_switches_nothing_on() {
+        let empty = Profile::default();
+        assert_eq!(alternatives_for(&empty), Alternatives::default());
+        assert_eq!(untold(&empty), Alternative::ALL.to_vec());
+    }
+}
