@@ -801,7 +801,7 @@ async fn create_user_answers_201_with_mfa_enabled_as_sent(
     // The environment default is the opposite, so that only the sent value can explain the answer.
     let mock = MockPingOne::builder()
         .alternatives(Alternatives {
-            mfa_enabled_by_default: !mfa,
+            mfa_disabled_by_default: mfa,
             ..Default::default()
         })
         .start()
@@ -837,10 +837,10 @@ async fn create_user_answers_201_with_mfa_enabled_as_sent(
 }
 
 #[rstest]
-#[case::false_by_default(JSON, false)]
-#[case::false_by_default_on_import(IMPORT_JSON, false)]
-#[case::true_when_the_environment_enables_mfa(JSON, true)]
-#[case::true_when_the_environment_enables_mfa_on_import(IMPORT_JSON, true)]
+#[case::false_when_the_environment_disables_mfa(JSON, false)]
+#[case::false_when_the_environment_disables_mfa_on_import(IMPORT_JSON, false)]
+#[case::true_by_default(JSON, true)]
+#[case::true_by_default_on_import(IMPORT_JSON, true)]
 #[tokio::test]
 async fn create_user_without_mfa_enabled_takes_the_environment_default(
     #[case] content_type: &str,
@@ -848,7 +848,7 @@ async fn create_user_without_mfa_enabled_takes_the_environment_default(
 ) {
     let mock = MockPingOne::builder()
         .alternatives(Alternatives {
-            mfa_enabled_by_default: default,
+            mfa_disabled_by_default: !default,
             ..Default::default()
         })
         .start()

@@ -101,12 +101,14 @@ alternatives! {
         flag: "non-uuid-400",
         help: "A non-UUID id answers 400 instead of 404",
     },
-    /// New users get `mfaEnabled: true` unless the request says otherwise (§1.4: the
-    /// environment's MFA settings decide; true in environments created since mid-2025).
-    MfaEnabledByDefault {
-        field: mfa_enabled_by_default,
-        flag: "mfa-enabled-by-default",
-        help: "New users get mfaEnabled true unless the request says otherwise",
+    /// The environment's MFA settings start with `users.mfaEnabled: false`, so new users get
+    /// `mfaEnabled: false` unless the request says otherwise, as the documentation states and
+    /// environments created before mid-2025 do; by default it starts `true`, as in new
+    /// environments (§1.4, §11.5). `PUT .../mfaSettings` changes it while the mock runs.
+    MfaDisabledByDefault {
+        field: mfa_disabled_by_default,
+        flag: "mfa-disabled-by-default",
+        help: "MFA settings start with users.mfaEnabled false (new users default to false)",
     },
 }
 

@@ -2,7 +2,7 @@
 //! rate limit, authorization, environment, resource id, media type, body size, JSON. Each
 //! answers the error a client meets when it fails; the faults that weaken a check sit in it.
 
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use axum::body::{Body, Bytes};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, RETRY_AFTER};
@@ -19,32 +19,39 @@ use super::state::{Grant, lock};
 use crate::wire::{MediaType, decode_basic};
 
 impl Ctx<'_> {
-    /// Check 1, rate limit: past `rate_limit` requests in the current second, 429 (§3).
+    /// Check 1, rate limit: a sliding window. A request is admitted when fewer than
+    /// `rate_limit` requests were admitted in the second before it; otherwise 429
+    /// `REQUEST_LIMITED` (§3) with `Retry-After` in whole seconds and, in its detail,
+    /// `innerError.retryAfter`, the instant a retry is admitted (§11.4, GOCLIENT).
     pub(crate) fn rate_limited(&self) -> Option<Response> {
-        let limit = self.s.options.rate_limit?;
-        let mut window = lock(&self.s.rate);
+        let limit = usize::try_from(self.s.options.rate_limit?).unwrap_or(usize::MAX);
+        const WINDOW: Duration = Duration::from_secs(1);
+        let mut admitted = lock(&self.s.rate);
         let now = Instant::now();
-        let elapsed = now.duration_since(window.0);
-        if elapsed >= Duration::from_secs(1) {
-            *window = (now, 0);
+        while admitted
+            .front()
+            .is_some_and(|t| now.duration_since(*t) >= WINDOW)
+        {
+            admitted.pop_front();
         }
-        window.1 = window.1.saturating_add(1);
-        if window.1 <= limit {
+        if admitted.len() < limit {
+            admitted.push_back(now);
             return None;
         }
-        let left = Duration::from_secs(1).saturating_sub(now.duration_since(window.0));
-        let retry_after = left.as_secs_f64().ceil().max(1.0) as u64;
-        drop(window);
-        // §3: 429 REQUEST_LIMITED with Retry-After in seconds.
+        // The oldest admitted request leaves the window first; limit 0 admits nothing ever.
+        let wait = admitted
+            .front()
+            .map_or(WINDOW, |t| WINDOW.saturating_sub(now.duration_since(*t)));
+        drop(admitted);
+        let retry_after = wait.as_secs_f64().ceil().max(1.0) as u64;
+        let at = crate::wire::rfc3339(SystemTime::now() + wait);
+        let mut limited = detail(DetailCode::LimitExceeded, None, "Too many requests.");
+        limited["innerError"] = serde_json::json!({ "retryAfter": at });
         let mut r = self.error(
             StatusCode::TOO_MANY_REQUESTS,
             P1Code::RequestLimited,
             "The request could not be completed. The rate limit was exceeded.",
-            vec![detail(
-                DetailCode::LimitExceeded,
-                None,
-                "Too many requests.",
-            )],
+            vec![limited],
         );
         r.headers_mut()
             .insert(RETRY_AFTER, HeaderValue::from(retry_after));

@@ -39,6 +39,12 @@ impl Ctx<'_> {
         }
     }
 
+    /// The absolute href of a user, `{api}/environments/{envID}/users/{id}` (also its
+    /// `Location` after Create User).
+    pub(crate) fn user_href(&self, user: Uuid) -> String {
+        self.href(&format!("/environments/{}/users/{user}", self.env_id()))
+    }
+
     fn user_path(&self, user: Uuid) -> String {
         format!("/environments/{}/users/{user}", self.env_for_links())
     }
@@ -86,17 +92,19 @@ impl Ctx<'_> {
         json!({ "_links": links, "mfaEnabled": value })
     }
 
-    /// The User resource (§5).
+    /// The User resource (§5). Its `_links` are the documented relations the mock serves
+    /// (§11.5, DOCS-RESP): `self`, `environment`, `population`; PingOne's user has no
+    /// `mfaEnabled` relation, and the others (`devices`, `password`, ...) lead to resources
+    /// the mock does not have.
     pub(crate) fn user_body(&self, u: &User) -> Value {
         let env = self.env_id();
         let mut body = Map::new();
         body.insert(
             "_links".into(),
             json!({
-                "self": {"href": self.href(&format!("/environments/{env}/users/{}", u.id))},
+                "self": {"href": self.user_href(u.id)},
                 "environment": {"href": self.href(&format!("/environments/{env}"))},
                 "population": {"href": self.href(&format!("/environments/{env}/populations/{}", u.population_id))},
-                "mfaEnabled": {"href": self.href(&format!("/environments/{env}/users/{}/mfaEnabled", u.id))},
             }),
         );
         body.insert("id".into(), json!(u.id));

@@ -4,8 +4,10 @@
 //! rate limit, authorization, environment, method, resource, media type, body. The checks are
 //! in [`super::guards`], in that order; the resources in [`super::routes`].
 //!
-//! TODO-coverage: `X-HTTP-Method-Override` (§3, "PUT semantics") and the
-//! `X-Ping-External-*` headers (§7) are not modelled.
+//! Around every answer: `X-HTTP-Method-Override` on a `/v1` POST names the method the request
+//! stands for (§3, "PUT semantics": "HTTP method overrides are also supported"), and
+//! `X-Ping-External-Transaction-ID` / `X-Ping-External-Session-ID` are echoed, cleaned and cut
+//! to 100 characters, or generated when the request has none (§7, §11.5).
 
 use std::sync::Arc;
 use std::sync::LazyLock;
@@ -14,12 +16,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use axum::Router;
 use axum::body::Body;
 use axum::extract::{Request, State as AxState};
-use axum::http::HeaderValue;
 use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderName, HeaderValue, Method};
 use axum::response::Response;
 use uuid::Uuid;
 
 use super::Fault;
+use super::answers::{DetailCode, MSG_INVALID_REQUEST, P1Code, detail};
 use super::state::State;
 
 /// Request bodies above this size answer 413.
@@ -43,25 +46,73 @@ async fn handle(AxState(state): AxState<Arc<State>>, req: Request) -> Response {
     // 415, 429...): answering and closing while the client is still sending makes the kernel
     // reset the connection, and the client loses the answer. A body over DRAIN_LIMIT is
     // replaced by one still over BODY_LIMIT, so the handlers answer 413 in their usual turn.
-    let (parts, body) = req.into_parts();
+    let (mut parts, body) = req.into_parts();
     let body = match axum::body::to_bytes(body, DRAIN_LIMIT).await {
         Ok(bytes) => Body::from(bytes),
         Err(_) => Body::from(vec![0u8; BODY_LIMIT + 1]),
     };
+    let external = external_ids(&parts.headers);
     let mut resp = if let Some(limited) = ctx.rate_limited() {
         limited
     } else {
         if let Some(delay) = state.options.latency {
             tokio::time::sleep(delay).await;
         }
-        ctx.dispatch(parts, body).await
+        match ctx.method_override(&mut parts) {
+            Ok(()) => ctx.dispatch(parts, body).await,
+            Err(refused) => refused,
+        }
     };
+    for (name, value) in external {
+        resp.headers_mut().insert(name, value);
+    }
     // §7: "Correlation-Id" is returned by every operation.
     if !ctx.has(Fault::NoCorrelationId) {
         resp.headers_mut()
             .insert("correlation-id", ctx.correlation_id.clone());
     }
     resp
+}
+
+/// The longest `X-Ping-External-*` value kept; longer ones are cut (§7).
+const EXTERNAL_ID_MAX: usize = 100;
+
+/// `X-Ping-External-Transaction-ID` and `X-Ping-External-Session-ID` for the answer: the
+/// request's value with characters outside Unicode letters, marks, digits and `._-/@=#+`
+/// replaced by `_` and cut to [`EXTERNAL_ID_MAX`] characters; a fresh UUID when the request
+/// sends none (§7; SPEC parameter description).
+fn external_ids(headers: &HeaderMap) -> [(HeaderName, HeaderValue); 2] {
+    const TRANSACTION: HeaderName = HeaderName::from_static("x-ping-external-transaction-id");
+    const SESSION: HeaderName = HeaderName::from_static("x-ping-external-session-id");
+    [TRANSACTION, SESSION].map(|name| {
+        let value = headers
+            .get(&name)
+            .map(|v| clean_external_id(v.as_bytes()))
+            .filter(|v| !v.is_empty())
+            .and_then(|v| HeaderValue::from_bytes(v.as_bytes()).ok())
+            .unwrap_or_else(correlation_id);
+        (name, value)
+    })
+}
+
+/// One `X-Ping-External-*` value as PingOne keeps it (§7).
+pub(crate) fn clean_external_id(raw: &[u8]) -> String {
+    String::from_utf8_lossy(raw)
+        .trim()
+        .chars()
+        .take(EXTERNAL_ID_MAX)
+        .map(|c| {
+            let allowed = c.is_alphanumeric() || is_combining_mark(c) || "._-/@=#+".contains(c);
+            if allowed { c } else { '_' }
+        })
+        .collect()
+}
+
+/// The combining-mark blocks (U+0300-036F, U+1AB0-1AFF, U+1DC0-1DFF, U+20D0-20FF,
+/// U+FE20-FE2F): the marks a client plausibly sends; the standard library has no general
+/// category table, and `is_alphanumeric` already covers the marks that are alphabetic.
+fn is_combining_mark(c: char) -> bool {
+    matches!(c as u32, 0x0300..=0x036F | 0x1AB0..=0x1AFF | 0x1DC0..=0x1DFF | 0x20D0..=0x20FF | 0xFE20..=0xFE2F)
 }
 
 /// A fresh v4-shaped UUID for `Correlation-Id` without a `getrandom` system call per request:
@@ -93,6 +144,35 @@ impl Ctx<'_> {
 
     pub(crate) fn env_id(&self) -> Uuid {
         self.s.options.environment_id
+    }
+
+    /// `X-HTTP-Method-Override` (§3): a POST under `/v1` carrying it is handled as the method it
+    /// names (`PUT`, `PATCH`, `DELETE`, `GET`; any other answers 405 from the resource, as that
+    /// method would). On other methods, and on the token endpoint, the header is ignored. A
+    /// value that is not an HTTP method token answers 400 `INVALID_REQUEST`.
+    fn method_override(&self, parts: &mut Parts) -> Result<(), Response> {
+        if parts.method != Method::POST || !parts.uri.path().starts_with("/v1/") {
+            return Ok(());
+        }
+        let Some(value) = parts.headers.get("x-http-method-override") else {
+            return Ok(());
+        };
+        let name = value.to_str().unwrap_or("").trim().to_ascii_uppercase();
+        match Method::from_bytes(name.as_bytes()) {
+            Ok(method) if !name.is_empty() => {
+                parts.method = method;
+                Ok(())
+            }
+            _ => Err(self.invalid(
+                P1Code::InvalidRequest,
+                MSG_INVALID_REQUEST,
+                vec![detail(
+                    DetailCode::InvalidValue,
+                    Some("X-HTTP-Method-Override"),
+                    "Not an HTTP method.",
+                )],
+            )),
+        }
     }
 
     /// The token endpoint lives outside `/v1` and answers in the OAuth shape; everything else
@@ -129,6 +209,16 @@ impl Ctx<'_> {
                 self.check_env(env)?;
                 self.may_use(grant, &parts.method)?;
                 self.mfa(parts, body, user).await
+            }
+            ["environments", env, "users", user, "enabled"] => {
+                self.check_env(env)?;
+                self.may_use(grant, &parts.method)?;
+                self.user_enabled(parts, body, user).await
+            }
+            ["environments", env, "mfaSettings"] => {
+                self.check_env(env)?;
+                self.may_use(grant, &parts.method)?;
+                self.mfa_settings(parts, body).await
             }
             _ => Err(self.not_found()),
         }

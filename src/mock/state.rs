@@ -1,6 +1,7 @@
-//! The mock's storage: users, live tokens and the rate-limit window, each behind its own lock.
+//! The mock's storage: users, the environment's MFA settings, live tokens and the rate-limit
+//! window, each behind its own lock.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Instant, SystemTime};
 
@@ -13,6 +14,8 @@ use super::MockOptions;
 #[derive(Debug, Clone)]
 pub(crate) struct User {
     pub(crate) id: Uuid,
+    /// Insertion order: the stable order of the users list and its cursors.
+    pub(crate) seq: u64,
     /// Mutable attributes as sent (username, email, name, ...), without read-only ones.
     pub(crate) attrs: Map<String, Value>,
     pub(crate) population_id: Uuid,
@@ -84,7 +87,13 @@ pub(crate) struct State {
     /// Live access tokens: expiry and what the token may do.
     pub(crate) tokens: Mutex<HashMap<String, (Instant, Grant)>>,
     pub(crate) users: Mutex<HashMap<Uuid, User>>,
-    pub(crate) rate: Mutex<(Instant, u32)>,
+    /// The next [`User::seq`].
+    pub(crate) next_seq: std::sync::atomic::AtomicU64,
+    /// The environment's MFA settings (`GET/PUT /environments/{envID}/mfaSettings`) as last
+    /// written; `users.mfaEnabled` is the default of new users (§1.4, §11.5).
+    pub(crate) mfa_settings: Mutex<Map<String, Value>>,
+    /// When the requests admitted in the last second arrived (a sliding window).
+    pub(crate) rate: Mutex<VecDeque<Instant>>,
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -108,8 +117,43 @@ impl State {
             api_base,
             tokens: Mutex::new(HashMap::new()),
             users: Mutex::new(HashMap::new()),
-            rate: Mutex::new((Instant::now(), 0)),
+            next_seq: std::sync::atomic::AtomicU64::new(0),
+            mfa_settings: Mutex::new(Map::new()),
+            rate: Mutex::new(VecDeque::new()),
         }
+        .with_initial_mfa_settings()
+    }
+
+    fn with_initial_mfa_settings(self) -> State {
+        *lock(&self.mfa_settings) = self.initial_mfa_settings();
+        self
+    }
+
+    /// The MFA settings of a new environment: PingOne's documented defaults, and
+    /// `users.mfaEnabled` true unless `--mfa-disabled-by-default` (§1.4, §11.5).
+    pub(crate) fn initial_mfa_settings(&self) -> Map<String, Value> {
+        let mfa = !self.options.alternatives.mfa_disabled_by_default;
+        let settings = serde_json::json!({
+            "pairing": {"maxAllowedDevices": 5, "pairingKeyFormat": "ALPHANUMERIC"},
+            "lockout": {"failureCount": 5, "durationSeconds": 600},
+            "phoneExtensions": {"enabled": false},
+            "users": {"mfaEnabled": mfa},
+            "updatedAt": now(),
+        });
+        match settings {
+            Value::Object(m) => m,
+            _ => Map::new(),
+        }
+    }
+
+    /// `users.mfaEnabled` of the MFA settings: what a new user gets when its creation request
+    /// does not say.
+    pub(crate) fn default_mfa_enabled(&self) -> bool {
+        lock(&self.mfa_settings)
+            .get("users")
+            .and_then(|u| u.get("mfaEnabled"))
+            .and_then(Value::as_bool)
+            .unwrap_or(false)
     }
 
     /// Create the users of [`MockOptions::seed_users`]; their ids, in order.
@@ -139,6 +183,9 @@ impl State {
         let now = now();
         let user = User {
             id,
+            seq: self
+                .next_seq
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             attrs,
             population_id: self.options.population_id,
             enabled: true,

@@ -1,7 +1,9 @@
 //! One module per resource, each an `impl Ctx` block: the worker-app token endpoint, Read
-//! Environment, the users collection and one user, and `users/{userID}/mfaEnabled`.
+//! Environment and its MFA settings, the users collection, one user and its `enabled`, and
+//! `users/{userID}/mfaEnabled`.
 
 mod environment;
 mod mfa_enabled;
+mod mfa_settings;
 mod token;
 mod users;

@@ -1,10 +1,13 @@
-//! The users collection (`GET` lists, `POST` creates, §5) and one user (`GET`, `PUT`, `PATCH`,
-//! `DELETE`). Usernames are unique ignoring case; `mfaEnabled` is not writable here (§1.4).
+//! The users collection (`GET` lists, `POST` creates, §5), one user (`GET`, `PUT`, `PATCH`,
+//! `DELETE`) and its `enabled` sub-resource. Usernames are unique ignoring case; `mfaEnabled` is not writable here (§1.4).
 
 use axum::body::Body;
+use axum::http::header::LOCATION;
 use axum::http::request::Parts;
-use axum::http::{Method, StatusCode};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use serde_json::{Map, Value, json};
 use uuid::Uuid;
 
@@ -13,7 +16,7 @@ use crate::mock::answers::DetailCode;
 use crate::mock::model::mutable_attrs;
 use crate::mock::server::{Answer, Ctx};
 use crate::mock::state::{self, User, Username, lock, username_taken};
-use crate::wire::{JSON, parse_form};
+use crate::wire::{JSON, form_encode, parse_form};
 
 const IMPORT_JSON: &str = "application/vnd.pingidentity.user.import+json";
 
@@ -27,7 +30,12 @@ impl Ctx<'_> {
         }
     }
 
-    /// `GET users?filter=username sw "x"` (or `eq`) and `limit` (§5).
+    /// Read All Users (§5) as PingOne pages it: `limit` (1-1000, default 100) users per page in
+    /// a stable order (creation order), `count` (all matching users) and `size` (this page),
+    /// `_links.self` and, while more remain, `_links.next` with an opaque `cursor`, both
+    /// absolute. The cursor names the last user shown, so users created or deleted between
+    /// pages neither repeat nor go missing. `filter` takes the SCIM forms clients use on users
+    /// ([`parse_filter`]); any other filter is refused, never ignored.
     fn list_users(&self, query: &str) -> Answer {
         let params = parse_form(query.as_bytes());
         let limit = match params.get("limit") {
@@ -44,42 +52,115 @@ impl Ctx<'_> {
             },
         };
         let filter = match params.get("filter") {
+            None => Vec::new(),
+            Some(f) => parse_filter(f)
+                .map_err(|why| self.invalid_data(DetailCode::InvalidFilter, "filter", &why))?,
+        };
+        let after = match params.get("cursor") {
             None => None,
-            Some(f) => Some(parse_filter(f).ok_or_else(|| {
-                self.invalid_data(
-                    DetailCode::InvalidFilter,
-                    "filter",
-                    "Supported: username eq \"...\" and username sw \"...\".",
-                )
+            Some(c) => Some(decode_cursor(c).ok_or_else(|| {
+                self.invalid_data(DetailCode::InvalidValue, "cursor", "Unknown cursor.")
             })?),
         };
         let users = lock(&self.s.users);
         let mut matched: Vec<&User> = users
             .values()
-            .filter(|u| {
-                filter.as_ref().is_none_or(|(op, value)| {
-                    let name = u.username().to_lowercase();
-                    match *op {
-                        FilterOp::Eq => name == *value,
-                        FilterOp::Sw => name.starts_with(value.as_str()),
-                    }
-                })
-            })
+            .filter(|u| filter.iter().all(|c| c.matches(u)))
             .collect();
-        matched.sort_by(|a, b| a.created_at.cmp(&b.created_at).then(a.id.cmp(&b.id)));
-        let page: Vec<Value> = matched
-            .iter()
-            .take(limit)
-            .map(|u| self.user_body(u))
-            .collect();
-        let env = self.env_id();
+        matched.sort_by_key(|u| u.seq);
+        let start = after.map_or(0, |seq| matched.partition_point(|u| u.seq <= seq));
+        let shown = &matched[start..matched.len().min(start + limit)];
+        let page: Vec<Value> = shown.iter().map(|u| self.user_body(u)).collect();
+        let next = (start + shown.len() < matched.len())
+            .then(|| shown.last().map(|u| encode_cursor(u.seq)))
+            .flatten();
+        let count = matched.len();
+        drop(users);
+        let page_href = |cursor: Option<&str>| {
+            let mut query = Vec::new();
+            if let Some(f) = params.get("filter") {
+                query.push(format!("filter={}", form_encode(f)));
+            }
+            if params.contains_key("limit") || cursor.is_some() {
+                query.push(format!("limit={limit}"));
+            }
+            if let Some(c) = cursor {
+                query.push(format!("cursor={}", form_encode(c)));
+            }
+            let path = format!("/environments/{}/users", self.env_id());
+            if query.is_empty() {
+                self.href(&path)
+            } else {
+                self.href(&format!("{path}?{}", query.join("&")))
+            }
+        };
+        let mut links = Map::new();
+        links.insert(
+            "self".into(),
+            json!({"href": page_href(params.get("cursor").map(String::as_str))}),
+        );
+        if let Some(n) = &next {
+            links.insert("next".into(), json!({"href": page_href(Some(n))}));
+        }
         Ok(self.json(
             StatusCode::OK,
             &json!({
-                "_links": {"self": {"href": self.href(&format!("/environments/{env}/users"))}},
+                "_links": links,
                 "_embedded": {"users": page},
-                "count": matched.len(),
+                "count": count,
                 "size": page.len(),
+            }),
+        ))
+    }
+
+    /// `.../users/{userID}/enabled` (§5, §11.5): `GET` reads and `PUT {"enabled": <Boolean>}`
+    /// writes the `UserEnabled` resource; other methods 405.
+    pub(crate) async fn user_enabled(&self, parts: &Parts, body: Body, raw: &str) -> Answer {
+        let put = match parts.method {
+            Method::GET => false,
+            Method::PUT => true,
+            _ => return Err(self.method_not_allowed("GET, PUT")),
+        };
+        let id = self.existing_user(raw)?;
+        if put {
+            self.media_type(&parts.headers, &[JSON])?;
+            let bytes = self.read_body(body).await?;
+            let obj = self.parse_object(&bytes)?;
+            let enabled = match obj.get("enabled") {
+                Some(Value::Bool(b)) => *b,
+                None => {
+                    return Err(self.invalid_data(
+                        DetailCode::RequiredValue,
+                        "enabled",
+                        "enabled is required.",
+                    ));
+                }
+                Some(_) => {
+                    return Err(self.invalid_data(
+                        DetailCode::InvalidValue,
+                        "enabled",
+                        "enabled must be a Boolean.",
+                    ));
+                }
+            };
+            let mut users = lock(&self.s.users);
+            let Some(user) = users.get_mut(&id) else {
+                drop(users);
+                return Err(self.not_found());
+            };
+            user.enabled = enabled;
+            user.updated_at = state::now();
+        }
+        let enabled = self.s.user(id).ok_or_else(|| self.not_found())?.enabled;
+        let user_href = self.user_href(id);
+        Ok(self.json(
+            StatusCode::OK,
+            &json!({
+                "_links": {
+                    "self": {"href": format!("{user_href}/enabled")},
+                    "user": {"href": user_href},
+                },
+                "enabled": enabled,
             }),
         ))
     }
@@ -141,8 +222,8 @@ impl Ctx<'_> {
         } else {
             None
         };
-        // §1.4: the request's value, else the environment's default.
-        let default = self.s.options.alternatives.mfa_enabled_by_default;
+        // §1.4: the request's value, else the environment's MFA settings' `users.mfaEnabled`.
+        let default = self.s.default_mfa_enabled();
         let mfa =
             if self.has(Fault::CreateIgnoresMfa) || (import && self.has(Fault::ImportIgnoresMfa)) {
                 false
@@ -168,7 +249,12 @@ impl Ctx<'_> {
         } else {
             StatusCode::CREATED
         };
-        Ok(self.json(status, &self.user_body(&user)))
+        let mut created = self.json(status, &self.user_body(&user));
+        // §11.5 (DOCS-RESP): a request that creates a resource answers 201 with `Location`.
+        if let Ok(location) = HeaderValue::from_str(&self.user_href(user.id)) {
+            created.headers_mut().insert(LOCATION, location);
+        }
+        Ok(created)
     }
 
     /// §5: username required, 1-128 characters, no control characters, unique ignoring case.
@@ -304,28 +390,140 @@ impl Ctx<'_> {
     }
 }
 
-#[derive(Debug, Clone, Copy)]
+/// Users are compared on these attributes by a filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FilterAttr {
+    Username,
+    Email,
+    PopulationId,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum FilterOp {
     Eq,
     Sw,
 }
 
-/// `username eq "x"` or `username sw "x"` (SCIM-style, case-insensitive).
-fn parse_filter(f: &str) -> Option<(FilterOp, String)> {
-    let mut parts = f.trim().splitn(3, ' ');
-    let attr = parts.next()?;
-    let op = parts.next()?;
-    let value = parts.next()?.trim();
-    if !attr.eq_ignore_ascii_case("username") {
-        return None;
+/// One `attribute op "value"` comparison; a filter is one or more joined by `and`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Clause {
+    attr: FilterAttr,
+    op: FilterOp,
+    /// Lower-cased: PingOne compares case-insensitively.
+    value: String,
+}
+
+impl Clause {
+    fn matches(&self, u: &User) -> bool {
+        let actual = match self.attr {
+            FilterAttr::Username => u.username().to_lowercase(),
+            FilterAttr::Email => u
+                .attrs
+                .get("email")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_lowercase(),
+            FilterAttr::PopulationId => u.population_id.to_string(),
+        };
+        match self.op {
+            FilterOp::Eq => actual == self.value,
+            FilterOp::Sw => actual.starts_with(&self.value),
+        }
     }
-    let op = match op.to_ascii_lowercase().as_str() {
-        "eq" => FilterOp::Eq,
-        "sw" => FilterOp::Sw,
-        _ => return None,
-    };
-    let value = value.strip_prefix('"')?.strip_suffix('"')?;
-    Some((op, value.to_lowercase()))
+}
+
+/// The SCIM filter forms clients use on users (RFC 7644 §3.4.2.2): `username eq "x"`,
+/// `username sw "x"`, `email eq "x"`, `population.id eq "x"`, joined by `and`. Attribute
+/// names and operators ignore case; values are quoted JSON strings. Anything else (`or`,
+/// `not`, parentheses, other attributes or operators) is an error naming what is supported.
+fn parse_filter(f: &str) -> Result<Vec<Clause>, String> {
+    const SUPPORTED: &str = "Supported: username eq, username sw, email eq and population.id eq \
+        with a quoted value, joined by and.";
+    let tokens = tokenize(f).ok_or_else(|| format!("Unbalanced quotes. {SUPPORTED}"))?;
+    let mut clauses = Vec::new();
+    let mut rest = tokens.as_slice();
+    loop {
+        let [
+            Token::Word(attr),
+            Token::Word(op),
+            Token::Quoted(value),
+            tail @ ..,
+        ] = rest
+        else {
+            return Err(format!("Unsupported filter. {SUPPORTED}"));
+        };
+        let attr = match attr.to_ascii_lowercase().as_str() {
+            "username" => FilterAttr::Username,
+            "email" => FilterAttr::Email,
+            "population.id" => FilterAttr::PopulationId,
+            other => return Err(format!("Unsupported attribute `{other}`. {SUPPORTED}")),
+        };
+        let op = match (attr, op.to_ascii_lowercase().as_str()) {
+            (_, "eq") => FilterOp::Eq,
+            (FilterAttr::Username, "sw") => FilterOp::Sw,
+            (_, other) => return Err(format!("Unsupported operator `{other}`. {SUPPORTED}")),
+        };
+        clauses.push(Clause {
+            attr,
+            op,
+            value: value.to_lowercase(),
+        });
+        match tail {
+            [] => return Ok(clauses),
+            [Token::Word(and), more @ ..] if and.eq_ignore_ascii_case("and") => rest = more,
+            _ => return Err(format!("Unsupported filter. {SUPPORTED}")),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Token {
+    Word(String),
+    Quoted(String),
+}
+
+/// Words and JSON-style quoted strings (`\"` and `\\` escapes); `None` for an unclosed quote.
+fn tokenize(f: &str) -> Option<Vec<Token>> {
+    let mut tokens = Vec::new();
+    let mut chars = f.chars().peekable();
+    while let Some(&c) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+        } else if c == '"' {
+            chars.next();
+            let mut value = String::new();
+            loop {
+                match chars.next()? {
+                    '"' => break,
+                    '\\' => value.push(chars.next()?),
+                    other => value.push(other),
+                }
+            }
+            tokens.push(Token::Quoted(value));
+        } else {
+            let mut word = String::new();
+            while let Some(&c) = chars.peek().filter(|c| !c.is_whitespace() && **c != '"') {
+                word.push(c);
+                chars.next();
+            }
+            tokens.push(Token::Word(word));
+        }
+    }
+    Some(tokens)
+}
+
+/// An opaque cursor naming the last user of a page (by [`User::seq`]).
+fn encode_cursor(seq: u64) -> String {
+    URL_SAFE_NO_PAD.encode(format!("users:{seq}"))
+}
+
+fn decode_cursor(cursor: &str) -> Option<u64> {
+    let bytes = URL_SAFE_NO_PAD.decode(cursor.trim()).ok()?;
+    String::from_utf8(bytes)
+        .ok()?
+        .strip_prefix("users:")?
+        .parse()
+        .ok()
 }
 
 #[cfg(test)]
@@ -334,10 +532,43 @@ mod tests {
 
     #[test]
     fn filters_parse() {
-        assert!(
-            matches!(parse_filter("username sw \"Conf\""), Some((FilterOp::Sw, v)) if v == "conf")
+        let clause = |attr, op, value: &str| Clause {
+            attr,
+            op,
+            value: value.into(),
+        };
+        assert_eq!(
+            parse_filter("username sw \"Conf\""),
+            Ok(vec![clause(FilterAttr::Username, FilterOp::Sw, "conf")])
         );
-        assert!(parse_filter("email sw \"x\"").is_none());
-        assert!(parse_filter("username sw x").is_none());
+        assert_eq!(
+            parse_filter(
+                "UserName EQ \"a \\\"b\\\"\" and email eq \"x@y\" AND population.id eq \"P\""
+            ),
+            Ok(vec![
+                clause(FilterAttr::Username, FilterOp::Eq, "a \"b\""),
+                clause(FilterAttr::Email, FilterOp::Eq, "x@y"),
+                clause(FilterAttr::PopulationId, FilterOp::Eq, "p"),
+            ])
+        );
+        for bad in [
+            "email sw \"x\"",
+            "username sw x",
+            "username eq \"x",
+            "username eq \"x\" or email eq \"y\"",
+            "username eq \"x\" and",
+            "(username eq \"x\")",
+            "name.given eq \"x\"",
+            "",
+        ] {
+            assert!(parse_filter(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn cursors_round_trip_and_refuse_garbage() {
+        assert_eq!(decode_cursor(&encode_cursor(42)), Some(42));
+        assert_eq!(decode_cursor("garbage"), None);
+        assert_eq!(decode_cursor(""), None);
     }
 }
