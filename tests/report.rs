@@ -824,21 +824,48 @@ async fn sweep_checks_the_prefix_the_test_user_and_the_age_on_the_client() {
     assert!(!exists(&mock, *leftover));
 }
 
-#[tokio::test]
-async fn sweep_pages_through_a_server_without_cursor_links() {
+/// Five leftovers and one other user, on a mock whose next-page links lead to `public` (or to
+/// itself when `None`).
+async fn sweep_mock(public: Option<&str>) -> MockPingOne {
     let mut builder = MockPingOne::builder().seed_user("alice", false);
     for i in 0..5 {
         builder = builder.seed_user(format!("conformance-fuzz-01-{i:012}"), false);
     }
-    let mock = builder.start().await.expect("start the mock");
-    let session = mock_session(&mock).await;
-    let small = |delete| SweepOptions {
+    if let Some(p) = public {
+        builder = builder.public_base_url(p);
+    }
+    builder.start().await.expect("start the mock")
+}
+
+fn small_pages(delete: bool) -> SweepOptions {
+    SweepOptions {
         delete,
         page_size: 2,
         ..SweepOptions::default()
-    };
+    }
+}
 
-    let dry = results::sweep_with(&session, &small(false)).await;
+#[tokio::test]
+async fn sweep_follows_the_cursor_links_of_a_paging_server() {
+    let mock = sweep_mock(None).await;
+    let session = mock_session(&mock).await;
+    let dry = results::sweep_with(&session, &small_pages(false)).await;
+    assert_eq!(dry.candidates(), 5, "{}", dry.render());
+    assert!(dry.notes.is_empty(), "{}", dry.render());
+
+    let report = results::sweep_with(&session, &small_pages(true)).await;
+    assert_eq!(report.deleted_ids().len(), 5, "{}", report.render());
+    assert!(report.notes.is_empty(), "{}", report.render());
+    assert_eq!(mock.user_count(), 1);
+}
+
+#[tokio::test]
+async fn sweep_pages_through_a_server_without_usable_cursor_links() {
+    // The next-page links point outside the session's API base, so the sweep does not follow
+    // them: it sees only the first page, and deleting it uncovers the next.
+    let mock = sweep_mock(Some("https://elsewhere.example")).await;
+    let session = mock_session(&mock).await;
+    let dry = results::sweep_with(&session, &small_pages(false)).await;
     assert_eq!(dry.candidates(), 2, "{}", dry.render());
     assert!(
         dry.render()
@@ -847,9 +874,16 @@ async fn sweep_pages_through_a_server_without_cursor_links() {
         dry.render()
     );
 
-    let report = results::sweep_with(&session, &small(true)).await;
+    let report = results::sweep_with(&session, &small_pages(true)).await;
     assert_eq!(report.deleted_ids().len(), 5, "{}", report.render());
-    assert!(report.notes.is_empty(), "{}", report.render());
+    assert!(
+        report
+            .notes
+            .iter()
+            .all(|n| n.starts_with("not following the next-page link https://elsewhere.example/")),
+        "{}",
+        report.render()
+    );
     assert_eq!(mock.user_count(), 1);
 }
 
