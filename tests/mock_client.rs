@@ -369,7 +369,8 @@ async fn mfa_settings_decide_the_default_of_new_users(#[case] disabled: bool) {
     );
 }
 
-/// SPEC `MFASettings`: `pairing` is required, `users.mfaEnabled` is a Boolean; a refused PUT
+/// SPEC `MFASettings`: `pairing` is required, `users.mfaEnabled` is a Boolean,
+/// `authentication.deviceSelection` one of its enum (Schemathesis found it ignored); a refused PUT
 /// changes nothing; the read-only worker may read but not write.
 #[tokio::test]
 async fn mfa_settings_refuse_an_invalid_update() {
@@ -401,6 +402,18 @@ async fn mfa_settings_refuse_an_invalid_update() {
     )
     .await
     .p1_error(400, "INVALID_DATA", "INVALID_VALUE", "pairing");
+    api.send(
+        Method::PUT,
+        "/mfaSettings",
+        Some(&json!({"pairing": pairing, "authentication": {"deviceSelection": "RANDOM"}})),
+    )
+    .await
+    .p1_error(
+        400,
+        "INVALID_DATA",
+        "INVALID_VALUE",
+        "authentication.deviceSelection",
+    );
     let reader = Api::with_client(&mock, "reader", "r3ad").await;
     assert_eq!(reader.get("/mfaSettings").await.status, 200);
     let refused = reader

@@ -54,7 +54,8 @@ impl Ctx<'_> {
     /// The writable settings of a PUT body, checked against SPEC `MFASettings`: `pairing` is
     /// required with `maxAllowedDevices` (1-15) and `pairingKeyFormat` (`NUMERIC` or
     /// `ALPHANUMERIC`); `lockout.failureCount` and `durationSeconds` are non-negative integers;
-    /// `phoneExtensions.enabled` and `users.mfaEnabled` are Booleans. Read-only and unknown
+    /// `phoneExtensions.enabled` and `users.mfaEnabled` are Booleans; the deprecated
+    /// `authentication.deviceSelection` is `DEFAULT_TO_FIRST` or `PROMPT_TO_SELECT`. Read-only and unknown
     /// properties are ignored; `users.mfaEnabled` left out keeps its current value.
     fn validate_mfa_settings(
         &self,
@@ -119,6 +120,19 @@ impl Ctx<'_> {
                 }
                 Some(_) => {
                     return Err(bad("phoneExtensions.enabled", "enabled must be a Boolean."));
+                }
+            }
+        }
+        if let Some(auth) = obj.get("authentication").filter(|a| !a.is_null()) {
+            match auth.get("deviceSelection").and_then(Value::as_str) {
+                Some(d @ ("DEFAULT_TO_FIRST" | "PROMPT_TO_SELECT")) => {
+                    out.insert("authentication".into(), json!({ "deviceSelection": d }));
+                }
+                _ => {
+                    return Err(bad(
+                        "authentication.deviceSelection",
+                        "deviceSelection must be DEFAULT_TO_FIRST or PROMPT_TO_SELECT.",
+                    ));
                 }
             }
         }
