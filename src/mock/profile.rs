@@ -47,11 +47,11 @@ pub fn dimension(alternative: Alternative) -> Dimension {
             probes: &["MFA-PROBE-PATH-02"],
             reveals: |p| class(p, "MFA-PROBE-PATH-02").map(|c| c.status == 400),
         },
-        Alternative::MfaEnabledByDefault => Dimension {
+        Alternative::MfaDisabledByDefault => Dimension {
             probes: &["MFA-PROBE-USER-01"],
             reveals: |p| match class(p, "MFA-PROBE-USER-01")?.stored? {
-                Stored::CreatedTrue => Some(true),
-                Stored::CreatedFalse => Some(false),
+                Stored::CreatedFalse => Some(true),
+                Stored::CreatedTrue => Some(false),
                 _ => None,
             },
         },
