@@ -145,6 +145,22 @@ impl Exchange {
     pub fn body_excerpt(&self) -> String {
         excerpt(&String::from_utf8_lossy(&self.body), 400)
     }
+    /// Why this answer comes from an unavailable target rather than from the API, if it does:
+    /// a gateway's 502, 503 or 504 (the API never chooses these for a request), any other 5xx
+    /// whose body is not JSON (a gateway's or load balancer's page, not a P1Error), or a 429
+    /// still there after the client's retries. A 500 with a JSON body is the API's own answer,
+    /// to be judged (a 5xx for a client error is a contract failure).
+    pub fn unavailable(&self) -> Option<&'static str> {
+        match self.status {
+            502..=504 => Some("the target is unavailable (gateway error)"),
+            429 => Some("the target kept rate-limiting the suite"),
+            500..=599 if self.json().is_none() => {
+                Some("the target answered a server error without a JSON body (a gateway page)")
+            }
+            _ => None,
+        }
+    }
+
     /// A one-line summary: `HTTP 400 application/json {"code":...}`.
     pub fn summary(&self) -> String {
         let ct = self.header("content-type").unwrap_or("(no content type)");

@@ -1,7 +1,8 @@
 //! Machine-readable results of a conformance run, and what is built on them: the Markdown
-//! report ([`render()`], in [`mod@render`]), the parity and nightly comparisons ([`compare()`],
-//! in [`mod@compare`]), the behaviour profile's record and report section ([`mod@profile`])
-//! and the sweep of users a crashed run left behind ([`sweep()`], in [`mod@sweep`]). The `conformance-report` binary is a thin command line over this module;
+//! report ([`render()`], in [`mod@render`]), JUnit XML ([`junit()`], in [`mod@junit`]), the
+//! parity and nightly comparisons ([`compare()`], in [`mod@compare`]), the behaviour profile's
+//! record and report section ([`mod@profile`]) and the sweep of users a crashed run left behind
+//! ([`sweep()`], in [`mod@sweep`]). The `conformance-report` binary is a thin command line over this module;
 //! `docs/ci.md` describes how the nightly workflow uses it.
 //!
 //! # Writing
@@ -30,6 +31,7 @@
 //! no file; the report lists such cases as "no result" against the suite's case list.
 
 pub mod compare;
+pub mod junit;
 pub mod profile;
 pub mod render;
 pub mod sweep;
@@ -50,7 +52,8 @@ use crate::suite::cases::{Area, CASES};
 use crate::suite::{CaseResult, Outcome, Session, TargetKind};
 
 pub use compare::{Change, ChangeKind, Comparison, Mode, Observed, compare};
-pub use render::render;
+pub use junit::junit;
+pub use render::{INCONCLUSIVE, render};
 pub use sweep::{SweepOptions, SweepReport, sweep, sweep_with};
 
 /// The variable naming the directory [`record`] writes to.
@@ -162,9 +165,10 @@ pub struct CaseRecord {
     /// What is sent.
     #[serde(default)]
     pub stimulus: String,
-    /// `pass`, `fail`, `warn`, `skipped`, `known_deviation`, `fixed_deviation` or `changed`.
+    /// `pass`, `fail`, `warn`, `skipped`, `known_deviation`, `fixed_deviation`, `changed` or
+    /// `error` (inconclusive: the target was unavailable or the case could not be set up).
     pub outcome: String,
-    /// Why it was skipped, or the deviation's reason.
+    /// Why it was skipped or met an error, or the deviation's reason.
     #[serde(default)]
     pub reason: Option<String>,
     /// Status of the case's main request.
@@ -197,7 +201,8 @@ impl CaseRecord {
             Outcome::Skipped(r)
             | Outcome::KnownDeviation(r)
             | Outcome::FixedDeviation(r)
-            | Outcome::Changed(r) => Some(r.clone()),
+            | Outcome::Changed(r)
+            | Outcome::Error(r) => Some(r.clone()),
             Outcome::Pass | Outcome::Fail | Outcome::Warn => None,
         };
         CaseRecord {

@@ -10,10 +10,13 @@
 //!
 //! Target: the bundled mock, started in-process, unless `PINGONE_ENVIRONMENT_ID` or
 //! `PINGONE_API_ACCESS_TOKEN` is set (environment or `.env`; see README.md). A configuration
-//! problem or the production safety check stops the run once, with one message, before any
-//! write.
+//! problem, the production safety check, an unreachable target or a set-up the target does not
+//! allow (no permission to create users, no population) stops the run once, with one message,
+//! before any case.
 //!
-//! MUST-level failures fail the test; SHOULD-level failures print a warning and fail only with
+//! MUST-level failures fail the test; so does an ERROR (the target became unavailable during the
+//! case: no answer, a timeout, a gateway error after retries), which says so instead of
+//! claiming a contract failure. SHOULD-level failures print a warning and fail only with
 //! `PINGONE_STRICT=true`. `_links` structures are snapshotted in `snapshots/`, named by case ID.
 //!
 //! TODO-coverage: an expired token (needs an hour against a tenant; the mock's own tests cover
@@ -44,7 +47,12 @@ static SUITE: LazyLock<Result<Suite, String>> = LazyLock::new(|| {
         .build()
         .map_err(|e| format!("cannot start the tokio runtime: {e}"))?;
     let session = rt
-        .block_on(Session::from_config(config))
+        .block_on(async {
+            let session = Session::from_config(config).await?;
+            // A missing permission or population stops the run here, once, naming the cause.
+            session.preflight().await?;
+            Ok::<_, pingone_mfa_conformance::suite::SessionError>(session)
+        })
         .map_err(|e| e.to_string())?;
     let env_type = session.environment_type.clone().unwrap_or_default();
     say(&format!(

@@ -25,7 +25,8 @@ Environment:
 
 Exit status:
   0 success; 1 a change with --fail-on-change, or a sweep that could not list or delete;
-  2 a usage error, unreadable results, or a session that could not be opened.";
+  2 a usage error, unreadable results, a session that could not be opened, or a failed
+    preflight.";
 
 /// Reports, comparisons and clean-up for the PingOne MFA conformance suite.
 #[derive(Parser, Debug)]
@@ -39,6 +40,15 @@ struct Cli {
 enum Command {
     /// Markdown report: summary, a table per area, details of failures and warnings.
     Render {
+        /// Results directory or collected file.
+        #[arg(value_name = "RESULTS")]
+        results: String,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// JUnit XML: one testcase per case; a MUST failure is a "failure" element, a case that met
+    /// an unavailable target (outcome error) or has no result an "error" element.
+    Junit {
         /// Results directory or collected file.
         #[arg(value_name = "RESULTS")]
         results: String,
@@ -71,6 +81,13 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// Check that the suite can run its cases on the configured target, before any case.
+    ///
+    /// Opens a session like the suite (PINGONE_* variables or .env: token, the production
+    /// safety check), then creates one user the way the cases do and deletes it. A missing
+    /// permission, role or population, or an unavailable target, is one message and exit
+    /// status 2, instead of every case failing.
+    Preflight,
     /// List (or delete) users left behind by a crashed run.
     ///
     /// Lists users whose username starts with "conformance-" in
@@ -153,6 +170,11 @@ fn run(command: Command) -> Result<u8, Failure> {
             emit(output.path.as_deref(), &results::render(&results))?;
             Ok(0)
         }
+        Command::Junit { results, output } => {
+            let results = results::load(&results).map_err(failed)?;
+            emit(output.path.as_deref(), &results::junit(&results))?;
+            Ok(0)
+        }
         Command::Collect { dir, output } => {
             let Some(out) = output.path.as_deref().filter(|o| *o != "-") else {
                 let results = results::load(&dir).map_err(failed)?;
@@ -180,6 +202,7 @@ fn run(command: Command) -> Result<u8, Failure> {
             emit(output.path.as_deref(), &comparison.render())?;
             Ok(u8::from(fail_on_change && comparison.changed()))
         }
+        Command::Preflight => preflight(),
         Command::Sweep {
             delete,
             older_than,
@@ -192,13 +215,37 @@ fn run(command: Command) -> Result<u8, Failure> {
     }
 }
 
-fn sweep(options: &SweepOptions) -> Result<u8, Failure> {
+fn preflight() -> Result<u8, Failure> {
     let config = Config::from_env().map_err(failed)?;
-    let rt = tokio::runtime::Builder::new_multi_thread()
+    let rt = runtime()?;
+    let session = rt.block_on(async {
+        let session = Session::from_config(config).await.map_err(failed)?;
+        session.preflight().await.map_err(failed)?;
+        Ok::<_, Failure>(session)
+    })?;
+    println!(
+        "conformance-report: ready: {} environment {} ({}) can take the suite's users",
+        session.target.api_url,
+        session.target.environment_id,
+        session
+            .environment_type
+            .as_deref()
+            .unwrap_or("type unknown")
+    );
+    Ok(0)
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
-        .map_err(|e| failed(format!("cannot start the tokio runtime: {e}")))?;
+        .map_err(|e| failed(format!("cannot start the tokio runtime: {e}")))
+}
+
+fn sweep(options: &SweepOptions) -> Result<u8, Failure> {
+    let config = Config::from_env().map_err(failed)?;
+    let rt = runtime()?;
     let report = rt.block_on(async {
         let session = Session::from_config(config).await.map_err(failed)?;
         Ok::<_, Failure>(results::sweep_with(&session, options).await)

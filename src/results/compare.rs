@@ -8,6 +8,9 @@
 //!   failing, newly passing, other outcome changes, changed status or error code, and cases
 //!   added or removed.
 //!
+//! A case that met an unavailable target (outcome `error`) on either side is listed as
+//! inconclusive, never as newly failing or as a disagreement: an outage is not a regression.
+//!
 //! Durations are never compared.
 
 use std::collections::BTreeSet;
@@ -96,9 +99,17 @@ pub enum ChangeKind {
     Removed,
     /// Parity: skipped on one side only, so not compared. Not a change.
     NotCompared,
+    /// The target was unavailable for the case on one side (outcome `error`), so there is no
+    /// verdict to compare. Not a change, and never a regression.
+    Inconclusive,
 }
 
 impl ChangeKind {
+    /// Whether this is a difference between two verdicts (not a case left uncompared).
+    pub fn is_change(self) -> bool {
+        !matches!(self, ChangeKind::NotCompared | ChangeKind::Inconclusive)
+    }
+
     fn heading(self, mode: Mode) -> &'static str {
         match (self, mode) {
             (ChangeKind::NewlyFailing, _) => "Newly failing",
@@ -114,6 +125,9 @@ impl ChangeKind {
             (ChangeKind::Removed, Mode::Parity) => "Only in the mock results",
             (ChangeKind::Removed, Mode::Nightly) => "Removed cases",
             (ChangeKind::NotCompared, _) => "Not compared (skipped on one side)",
+            (ChangeKind::Inconclusive, _) => {
+                "Not compared (inconclusive: target unavailable on one side)"
+            }
         }
     }
 }
@@ -194,6 +208,9 @@ pub fn compare(baseline: &Results, current: &Results, mode: Mode) -> Comparison 
 }
 
 fn classify(b: &CaseRecord, a: &CaseRecord, mode: Mode) -> Option<ChangeKind> {
+    if b.outcome == "error" || a.outcome == "error" {
+        return Some(ChangeKind::Inconclusive);
+    }
     if b.outcome != a.outcome {
         let skipped = b.outcome == "skipped" || a.outcome == "skipped";
         return Some(match mode {
@@ -214,11 +231,21 @@ fn classify(b: &CaseRecord, a: &CaseRecord, mode: Mode) -> Option<ChangeKind> {
 }
 
 impl Comparison {
-    /// Whether anything changed (cases not compared do not count).
+    /// Whether anything changed (cases not compared, inconclusive ones included, do not
+    /// count).
     pub fn changed(&self) -> bool {
+        self.changes.iter().any(|c| c.kind.is_change())
+    }
+
+    /// Cases that met an unavailable target in the current run.
+    pub fn unavailable(&self) -> usize {
         self.changes
             .iter()
-            .any(|c| c.kind != ChangeKind::NotCompared)
+            .filter(|c| {
+                c.kind == ChangeKind::Inconclusive
+                    && c.current.as_ref().is_some_and(|o| o.outcome == "error")
+            })
+            .count()
     }
 
     /// The changes of one kind.
@@ -235,11 +262,21 @@ impl Comparison {
         };
         let _ = writeln!(s, "- {left}: {}", describe_run(&self.baseline_run));
         let _ = writeln!(s, "- {right}: {}\n", describe_run(&self.current_run));
-        let n = self
-            .changes
-            .iter()
-            .filter(|c| c.kind != ChangeKind::NotCompared)
-            .count();
+        let n = self.changes.iter().filter(|c| c.kind.is_change()).count();
+        let unavailable = self.unavailable();
+        if unavailable > 0 {
+            let _ = writeln!(
+                s,
+                "**{}**: {unavailable} case{} of the {} run reached no verdict; they are not \
+                 compared (an outage is not a regression).\n",
+                super::render::INCONCLUSIVE,
+                plural(unavailable),
+                match self.mode {
+                    Mode::Parity => "tenant",
+                    Mode::Nightly => "current",
+                },
+            );
+        }
         if n == 0 {
             let _ = writeln!(
                 s,

@@ -15,7 +15,11 @@ const OUTCOMES: &[(&str, &str, &str)] = &[
     ("skipped", "skipped", "skipped"),
     ("known_deviation", "known deviation", "known deviations"),
     ("fixed_deviation", "fixed deviation", "fixed deviations"),
+    ("error", "error", "errors"),
 ];
+
+/// The headline of a run in which some cases met an unavailable target.
+pub const INCONCLUSIVE: &str = "inconclusive: target unavailable";
 
 /// The Markdown report.
 pub fn render(results: &Results) -> String {
@@ -71,7 +75,7 @@ pub fn render(results: &Results) -> String {
         .filter(|c| !matches!(c.outcome.as_str(), "pass" | "skipped") || !c.cleanup.is_empty())
         .collect();
     if !noteworthy.is_empty() {
-        s.push_str("\n## Failures, warnings, deviations and clean-up problems\n");
+        s.push_str("\n## Failures, errors, warnings, deviations and clean-up problems\n");
         for c in noteworthy {
             s.push_str(&details(c));
         }
@@ -100,7 +104,9 @@ pub fn render(results: &Results) -> String {
     s
 }
 
-/// `**Result: FAIL**, 47 cases: 40 pass, 2 fail, ...; 2 MUST failures: A, B.`
+/// `**Result: FAIL**, 47 cases: 40 pass, 2 fail, ...; 2 MUST failures: A, B.` When cases met
+/// an unavailable target and none failed, the headline says the run is inconclusive instead
+/// (an outage is no regression), and the errors are counted after the failures either way.
 fn summary(results: &Results) -> String {
     let counts = results.counts();
     let failed: Vec<&str> = results
@@ -109,9 +115,21 @@ fn summary(results: &Results) -> String {
         .filter(|c| c.outcome == "fail")
         .map(|c| c.id.as_str())
         .collect();
-    let verdict = if failed.is_empty() { "PASS" } else { "FAIL" };
+    let errors: Vec<&str> = results
+        .cases
+        .iter()
+        .filter(|c| c.outcome == "error")
+        .map(|c| c.id.as_str())
+        .collect();
+    let verdict = match (failed.is_empty(), errors.is_empty()) {
+        (true, true) => "PASS".to_string(),
+        (true, false) => format!("ERROR, {INCONCLUSIVE}"),
+        (false, _) => "FAIL".to_string(),
+    };
     let mut parts: Vec<String> = OUTCOMES
         .iter()
+        // Errors are counted only when there are some: most runs have none.
+        .filter(|(label, ..)| *label != "error" || !errors.is_empty())
         .map(|(label, one, many)| {
             let n = counts.get(label).copied().unwrap_or(0);
             format!("{n} {}", if n == 1 { one } else { many })
@@ -131,9 +149,28 @@ fn summary(results: &Results) -> String {
         if failed.len() == 1 { "" } else { "s" }
     );
     if failed.is_empty() {
-        s.push_str(".\n");
+        s.push('.');
     } else {
-        let _ = writeln!(s, ": {}.", md(&failed.join(", ")));
+        let _ = write!(s, ": {}.", md(&failed.join(", ")));
+    }
+    if errors.is_empty() {
+        s.push('\n');
+    } else {
+        let first = results
+            .cases
+            .iter()
+            .find(|c| c.outcome == "error")
+            .and_then(|c| c.reason.as_deref())
+            .unwrap_or("no cause recorded");
+        let _ = writeln!(
+            s,
+            " {} case{} reached no verdict ({INCONCLUSIVE}, not a contract failure): {}. \
+             First cause: {}",
+            errors.len(),
+            if errors.len() == 1 { "" } else { "s" },
+            md(&errors.join(", ")),
+            md(first)
+        );
     }
     let missing = results.missing_cases();
     if !missing.is_empty() {
@@ -167,6 +204,7 @@ fn by_area(results: &Results) -> Vec<(String, Vec<&CaseRecord>)> {
 fn outcome_cell(outcome: &str) -> String {
     match outcome {
         "fail" => "**FAIL**".to_string(),
+        "error" => "**ERROR** (target unavailable)".to_string(),
         other => OUTCOMES
             .iter()
             .find(|(l, ..)| *l == other)
@@ -196,6 +234,13 @@ fn details(c: &CaseRecord) -> String {
     match (c.outcome.as_str(), c.reason.as_deref()) {
         ("known_deviation", Some(r)) => {
             let _ = writeln!(s, "- Known deviation: {}", md(r));
+        }
+        ("error", Some(r)) => {
+            let _ = writeln!(
+                s,
+                "- Inconclusive, target unavailable (not a contract failure): {}",
+                md(r)
+            );
         }
         ("fixed_deviation", Some(r)) => {
             let _ = writeln!(

@@ -42,6 +42,8 @@ pub(super) struct CaseCtx {
     pub(super) code: Option<String>,
     pub(super) links: Option<Value>,
     pub(super) skipped: Option<String>,
+    /// Why the case is inconclusive (target unavailable), if it is.
+    pub(super) error: Option<String>,
     pub(super) requests: u32,
 }
 
@@ -60,6 +62,7 @@ impl CaseCtx {
             code: None,
             links: None,
             skipped: None,
+            error: None,
             requests: 0,
         }
     }
@@ -67,7 +70,12 @@ impl CaseCtx {
     pub(super) fn into_result(self, started: Instant, cleanup: Vec<String>) -> CaseResult {
         let c = self.case;
         let deviation = self.session.deviations.iter().find(|d| d.id == c.id);
-        let outcome = Outcome::of(&self.findings, self.skipped, deviation.map(|d| d.reason));
+        let outcome = Outcome::of(
+            &self.findings,
+            self.skipped,
+            self.error,
+            deviation.map(|d| d.reason),
+        );
         CaseResult {
             id: c.id.to_string(),
             area: c.area,
@@ -121,19 +129,31 @@ impl CaseCtx {
         ok
     }
 
-    /// Send a set-up or read-back request (counted, not recorded as the case's answer).
+    /// Send a set-up or read-back request (counted, not recorded as the case's answer). No
+    /// answer, or an answer of the infrastructure in front of the API rather than of the API
+    /// ([`Exchange::unavailable`]), stops the case as inconclusive ([`Outcome::Error`]), not failed.
     pub(super) async fn send(&mut self, req: Request) -> Step<Exchange> {
         self.requests += 1;
         match self.session.send(req).await {
-            Ok(ex) => Ok(ex),
+            Ok(ex) => match ex.unavailable() {
+                None => Ok(ex),
+                Some(why) => {
+                    let retries = match ex.retries {
+                        0 => String::new(),
+                        1 => " (after 1 retry)".to_string(),
+                        n => format!(" (after {n} retries)"),
+                    };
+                    self.error = Some(format!(
+                        "{} {}: {why}{retries}: {}",
+                        ex.request.method,
+                        ex.request.url,
+                        ex.summary()
+                    ));
+                    Err(Abort)
+                }
+            },
             Err(e) => {
-                self.findings.push(Finding {
-                    tier: Tier::Must,
-                    check: "the target answers".into(),
-                    expected: "an HTTP response".into(),
-                    actual: e.message.clone(),
-                    reproduce: Some(e.request.curl()),
-                });
+                self.error = Some(e.to_string());
                 Err(Abort)
             }
         }

@@ -47,11 +47,14 @@ impl CaseCtx {
             fuzz_blocking(&handle, session, case, shared, &probe_user, cases, seed)
         })
         .await;
+        if let Ok((_, _, Some(error))) = &outcome {
+            self.error = Some(error.clone());
+        }
         match outcome {
-            Ok((requests, None)) => {
+            Ok((requests, None, _)) => {
                 self.requests += requests;
             }
-            Ok((requests, Some((body, original, findings)))) => {
+            Ok((requests, Some((body, original, findings)), _)) => {
                 self.requests += requests;
                 let shown = crate::http::excerpt(&String::from_utf8_lossy(&body), 120);
                 let from = crate::http::excerpt(&String::from_utf8_lossy(&original), 120);
@@ -78,6 +81,8 @@ impl CaseCtx {
 type FuzzFailure = (Vec<u8>, Vec<u8>, Vec<Finding>);
 
 /// Generate, probe and shrink on a blocking thread (proptest's value trees are not `Send`).
+/// Returns the requests sent, the minimal failure if any, and why the fuzzing stopped early
+/// if a probe met an unavailable target.
 fn fuzz_blocking(
     handle: &tokio::runtime::Handle,
     session: Arc<Session>,
@@ -86,7 +91,7 @@ fn fuzz_blocking(
     user: &str,
     cases: u32,
     seed: [u8; 32],
-) -> (u32, Option<FuzzFailure>) {
+) -> (u32, Option<FuzzFailure>, Option<String>) {
     let config = PropConfig {
         cases,
         failure_persistence: None,
@@ -96,10 +101,19 @@ fn fuzz_blocking(
         TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
     let strategy = invalid_bodies();
     let mut requests = 0;
+    let error: std::cell::RefCell<Option<String>> = std::cell::RefCell::new(None);
     let mut probe = |body: &[u8]| -> Vec<Finding> {
+        if error.borrow().is_some() {
+            return Vec::new();
+        }
         let mut ctx = CaseCtx::new(session.clone(), case, shared.clone());
         let _ = handle.block_on(ctx.invalid_probe(user, body, JSON, false));
         requests += ctx.requests;
+        if let Some(e) = ctx.error.take() {
+            // The target became unavailable: what this probe saw is no verdict.
+            *error.borrow_mut() = Some(e);
+            return Vec::new();
+        }
         // A rejected probe that wrote anyway leaves the value changed; put it back so the
         // next probe starts from the baseline.
         if !ctx.findings.is_empty() {
@@ -109,6 +123,9 @@ fn fuzz_blocking(
         ctx.findings
     };
     for _ in 0..cases {
+        if error.borrow().is_some() {
+            break;
+        }
         let Ok(mut tree) = strategy.new_tree(&mut runner) else {
             continue;
         };
@@ -137,9 +154,15 @@ fn fuzz_blocking(
                 }
             }
         }
-        return (requests, Some((minimal, original, minimal_findings)));
+        let stopped = error.borrow_mut().take();
+        return (
+            requests,
+            Some((minimal, original, minimal_findings)),
+            stopped,
+        );
     }
-    (requests, None)
+    let stopped = error.borrow_mut().take();
+    (requests, None, stopped)
 }
 
 /// Bodies that are not a valid UserMFAEnabled: JSON values of every shape (with mfaEnabled

@@ -42,10 +42,15 @@ pub enum Outcome {
     /// The behaviour profile differs from its snapshot (the difference in plain words): not a
     /// broken contract, but a change a person must review (`cargo insta review`).
     Changed(String),
+    /// Inconclusive: the target was unavailable (no answer, a timeout, a gateway error after
+    /// retries) or the case could not be set up; the reason says which. Not a verdict on the
+    /// API's contract, yet it fails the run: nothing was shown to hold.
+    Error(String),
 }
 
 impl Outcome {
-    /// `pass`, `fail`, `warn`, `skipped`, `known_deviation`, `fixed_deviation`, `changed`.
+    /// `pass`, `fail`, `warn`, `skipped`, `known_deviation`, `fixed_deviation`, `changed`,
+    /// `error`.
     pub fn label(&self) -> &'static str {
         match self {
             Outcome::Pass => "pass",
@@ -55,6 +60,7 @@ impl Outcome {
             Outcome::KnownDeviation(_) => "known_deviation",
             Outcome::FixedDeviation(_) => "fixed_deviation",
             Outcome::Changed(_) => "changed",
+            Outcome::Error(_) => "error",
         }
     }
 }
@@ -95,11 +101,11 @@ pub struct CaseResult {
 }
 
 impl CaseResult {
-    /// Whether this result fails the run: a MUST failure, or in strict mode also a SHOULD
-    /// failure or a known deviation that no longer occurs.
+    /// Whether this result fails the run: a MUST failure or an error (target unavailable), or
+    /// in strict mode also a SHOULD failure or a known deviation that no longer occurs.
     pub fn fails_run(&self, strict: bool) -> bool {
         match self.outcome {
-            Outcome::Fail | Outcome::Changed(_) => true,
+            Outcome::Fail | Outcome::Changed(_) | Outcome::Error(_) => true,
             Outcome::Warn | Outcome::FixedDeviation(_) => strict,
             _ => false,
         }
@@ -134,6 +140,12 @@ impl CaseResult {
             Outcome::Changed(r) => {
                 let _ = writeln!(s, "  changed:\n{r}");
             }
+            Outcome::Error(r) => {
+                let _ = writeln!(
+                    s,
+                    "  inconclusive, target unavailable (not a contract failure): {r}"
+                );
+            }
             _ => {}
         }
         for f in &self.findings {
@@ -160,14 +172,23 @@ impl CaseResult {
 }
 
 impl Outcome {
-    /// The verdict of findings: skipped, else FAIL on a MUST finding, WARN on SHOULD ones only,
-    /// else PASS; a listed deviation (`deviation`, its reason) turns a failure or warning into
+    /// The verdict of findings: skipped, else FAIL on a MUST finding (a contract failure seen
+    /// before the target became unavailable is still one), else ERROR when the case met an
+    /// unavailable target (`error`, the cause), else WARN on SHOULD findings only, else PASS; a
+    /// listed deviation (`deviation`, its reason) turns a failure or warning into
     /// [`Outcome::KnownDeviation`] and a pass into [`Outcome::FixedDeviation`].
-    pub fn of(findings: &[Finding], skipped: Option<String>, deviation: Option<&str>) -> Outcome {
+    pub fn of(
+        findings: &[Finding],
+        skipped: Option<String>,
+        error: Option<String>,
+        deviation: Option<&str>,
+    ) -> Outcome {
         let outcome = if let Some(r) = skipped {
             Outcome::Skipped(r)
         } else if findings.iter().any(|f| f.tier == Tier::Must) {
             Outcome::Fail
+        } else if let Some(e) = error {
+            Outcome::Error(e)
         } else if findings.is_empty() {
             Outcome::Pass
         } else {

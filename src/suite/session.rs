@@ -47,6 +47,11 @@ pub enum SessionError {
     Token(String),
     /// The safety check refused to write to this environment.
     Refused(String),
+    /// The target is usable in principle, but the suite cannot set up its cases there (no
+    /// population, no permission to create users, a missing role): the cause.
+    Setup(String),
+    /// The target did not answer, or only its gateway did.
+    Unavailable(String),
     /// Anything else (mock start, HTTP client).
     Other(String),
 }
@@ -57,6 +62,10 @@ impl std::fmt::Display for SessionError {
             SessionError::Config(e) => write!(f, "{e}"),
             SessionError::Token(m) => write!(f, "cannot obtain an access token: {m}"),
             SessionError::Refused(m) => write!(f, "refusing to run: {m}"),
+            SessionError::Setup(m) => write!(f, "set-up impossible, no case was run: {m}"),
+            SessionError::Unavailable(m) => {
+                write!(f, "inconclusive: target unavailable, no case was run: {m}")
+            }
             SessionError::Other(m) => f.write_str(m),
         }
     }
@@ -135,7 +144,7 @@ impl Session {
             token: tokio::sync::Mutex::new(None),
             _mock: mock,
         };
-        session.bearer().await.map_err(SessionError::Token)?;
+        session.token().await?;
         session.environment_type = Some(session.check_environment().await?);
         Ok(session)
     }
@@ -167,6 +176,14 @@ impl Session {
 
     /// A live access token: the ready one, or a cached one with a minute left, or a new one.
     pub async fn bearer(&self) -> Result<Secret, String> {
+        self.token().await.map_err(|e| match e {
+            SessionError::Token(m) => m,
+            other => other.to_string(),
+        })
+    }
+
+    /// [`Session::bearer`], telling an unavailable token endpoint from refused credentials.
+    async fn token(&self) -> Result<Secret, SessionError> {
         let (client_id, client_secret, method) = match &self.target.credentials {
             Credentials::AccessToken(t) => return Ok(t.clone()),
             Credentials::Client {
@@ -181,9 +198,9 @@ impl Session {
         {
             return Ok(token.clone());
         }
-        let url = self
-            .token_url()
-            .ok_or("no worker environment id for the token URL")?;
+        let url = self.token_url().ok_or_else(|| {
+            SessionError::Token("no worker environment id for the token URL".into())
+        })?;
         let auth = match method {
             TokenAuthMethod::Basic => Auth::ClientBasic,
             TokenAuthMethod::Post => Auth::ClientPost,
@@ -196,7 +213,13 @@ impl Session {
             .http
             .send(request, None, Some((client_id, client_secret)))
             .await
-            .map_err(|e| format!("POST {url}: {}", e.message))?;
+            .map_err(|e| SessionError::Unavailable(format!("POST {url}: {}", e.message)))?;
+        if let Some(why) = exchange.unavailable() {
+            return Err(SessionError::Unavailable(format!(
+                "POST {url}: {why}: {}",
+                exchange.summary()
+            )));
+        }
         let json = exchange.json().unwrap_or(Value::Null);
         let token = json.get("access_token").and_then(Value::as_str);
         match token {
@@ -222,11 +245,11 @@ impl Session {
                     .and_then(Value::as_str)
                     .map(|d| format!(" ({})", excerpt(d, 200)))
                     .unwrap_or_default();
-                Err(format!(
+                Err(SessionError::Token(format!(
                     "POST {url} answered HTTP {} {error}{description}; check PINGONE_CLIENT_ID, \
                      PINGONE_CLIENT_SECRET, PINGONE_ENVIRONMENT_ID, PINGONE_TOKEN_AUTH_METHOD and the region",
                     exchange.status
-                ))
+                )))
             }
         }
     }
@@ -254,6 +277,76 @@ impl Session {
         self.http.send(request, bearer.as_ref(), basic).await
     }
 
+    /// Check, before any case, that the suite can set up its cases: create a user the way the
+    /// cases do (in `PINGONE_POPULATION_ID`'s population, if set) and delete it again. A missing
+    /// permission or population stops the run here with one message naming the cause, instead
+    /// of failing every case; any other answer is left for the cases to judge.
+    pub async fn preflight(&self) -> Result<(), SessionError> {
+        let env = &self.target.environment_id;
+        let username = format!(
+            "{USER_PREFIX}preflight-{}",
+            &uuid::Uuid::new_v4().simple().to_string()[..12]
+        );
+        let mut body =
+            serde_json::json!({ "username": username, "email": format!("{username}@example.com") });
+        if let Some(p) = &self.target.population_id {
+            body["population"] = serde_json::json!({ "id": p });
+        }
+        let ex = self
+            .send(Request::new("POST", self.env_url("/users")).json(&body))
+            .await
+            .map_err(|e| SessionError::Unavailable(e.to_string()))?;
+        if let Some(why) = ex.unavailable() {
+            return Err(SessionError::Unavailable(format!(
+                "POST {}: {why}: {}",
+                ex.request.url,
+                ex.summary()
+            )));
+        }
+        let mentions_population = String::from_utf8_lossy(&ex.body)
+            .to_ascii_lowercase()
+            .contains("population");
+        match ex.status {
+            401 | 403 => Err(SessionError::Setup(format!(
+                "the worker app may not create users in environment {env} (POST {} answered                  {}); give it the Identity Data Admin role on that environment (see README)",
+                ex.request.url,
+                ex.summary()
+            ))),
+            400 | 404 if mentions_population => {
+                Err(SessionError::Setup(match &self.target.population_id {
+                    Some(p) => format!(
+                        "population {p} (PINGONE_POPULATION_ID) cannot take new users in                          environment {env} (POST {} answered {}); check the id",
+                        ex.request.url,
+                        ex.summary()
+                    ),
+                    None => format!(
+                        "environment {env} has no default population for new users (POST {}                          answered {}); set PINGONE_POPULATION_ID",
+                        ex.request.url,
+                        ex.summary()
+                    ),
+                }))
+            }
+            200..=299 => {
+                let id = ex
+                    .json()
+                    .and_then(|j| j.get("id").and_then(Value::as_str).map(str::to_string));
+                let Some(id) = id else { return Ok(()) };
+                let url = self.env_url(&format!("/users/{id}"));
+                match self.send(Request::new("DELETE", &url)).await {
+                    Ok(d) if d.status == 401 || d.status == 403 => {
+                        Err(SessionError::Setup(format!(
+                            "the worker app may create users in environment {env} but not delete                              them (DELETE {url} answered {}; user {username} is left behind);                              give it the Identity Data Admin role on that environment",
+                            d.summary()
+                        )))
+                    }
+                    // Any other trouble deleting is left to the cases' clean-up and the sweep.
+                    _ => Ok(()),
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Read the target environment before any write; refuse PRODUCTION or an unreadable type
     /// unless `PINGONE_ALLOW_PRODUCTION=true`.
     async fn check_environment(&self) -> Result<String, SessionError> {
@@ -261,14 +354,21 @@ impl Session {
         let allow = self.run.allow_production;
         let hint = "set PINGONE_ALLOW_PRODUCTION=true only if writing test users there is intended";
         let exchange = match self.send(Request::new("GET", self.env_url(""))).await {
+            Ok(e) if e.unavailable().is_some() => {
+                return Err(SessionError::Unavailable(format!(
+                    "GET {}: {}: {}",
+                    e.request.url,
+                    e.unavailable().unwrap_or_default(),
+                    e.summary()
+                )));
+            }
             Ok(e) => e,
             Err(e) if allow => {
                 return Ok(format!("UNKNOWN (read failed: {})", e.message));
             }
             Err(e) => {
-                return Err(SessionError::Refused(format!(
-                    "cannot read environment {env} to check that it is not PRODUCTION ({}); {hint}",
-                    e.message
+                return Err(SessionError::Unavailable(format!(
+                    "cannot read environment {env} to check that it is not PRODUCTION ({e})"
                 )));
             }
         };
