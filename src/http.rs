@@ -1,13 +1,32 @@
 //! The suite's HTTP layer: every request goes through [`HttpClient::send`], which bounds
-//! concurrency, applies a timeout, retries 429 and 503 after `Retry-After` (seconds or HTTP
-//! date, capped), and records the whole exchange so that a failure can be reproduced with curl.
+//! concurrency, applies a timeout, retries transient answers the way Ping's own clients do, and
+//! records the whole exchange so that a failure can be reproduced with curl.
+//!
+//! # Retries (facts §11.4)
+//!
+//! Like Ping's Go SDK, a request answered 408, 429, 500, 502, 503 or 504, or with a P1Error
+//! whose `code` is `UNEXPECTED_ERROR`, is sent again after `Retry-After` (seconds or HTTP date)
+//! or an exponential back-off, at most [`HttpLimits::max_retries`] times, each wait capped by
+//! [`HttpLimits::retry_cap`], and never once [`RETRY_BUDGET`] of waiting is spent. Only
+//! requests that may safely be repeated are retried ([`Request::retry_safe`]: GET, PUT, DELETE
+//! and the token request); a 429 is retried for any method (the server did not process it). A
+//! connection that failed or dropped is retried the same way, and a request that surely never
+//! reached the server (the connection was refused) is retried whatever its method. A timeout
+//! is not retried.
+//!
+//! # Breaker
+//!
+//! After [`HANG_THRESHOLD`] timeouts of the same operation (method and route, ids replaced:
+//! [`Request::operation`]) with no answer in between, further requests of that operation fail
+//! at once, so that a target on which one operation hangs ends the run in bounded time.
+//! Clean-up requests ([`Request::clean_up`]) are always sent.
 //!
 //! Secrets never enter an [`Exchange`]: a bearer token is added at send time and the recorded
 //! request only says which kind of authorization it carried.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
@@ -44,6 +63,12 @@ pub struct Request {
     pub body: Option<Vec<u8>>,
     /// Authorization.
     pub auth: Auth,
+    /// Whether sending it twice does no more than sending it once, so that a transient answer
+    /// may be retried: true for GET, PUT, DELETE, HEAD and OPTIONS unless set otherwise.
+    pub retry_safe: bool,
+    /// A clean-up request (deleting a user the suite made, restoring a value): never held back
+    /// by the breaker.
+    pub clean_up: bool,
 }
 
 impl Request {
@@ -55,7 +80,44 @@ impl Request {
             headers: Vec::new(),
             body: None,
             auth: Auth::SessionBearer,
+            retry_safe: matches!(method, "GET" | "PUT" | "DELETE" | "HEAD" | "OPTIONS"),
+            clean_up: false,
         }
+    }
+    /// Mark whether a transient answer may be retried (see [`Request::retry_safe`]).
+    pub fn retry_safe(mut self, safe: bool) -> Request {
+        self.retry_safe = safe;
+        self
+    }
+    /// Mark as a clean-up request, which the breaker never holds back.
+    pub fn clean_up(mut self) -> Request {
+        self.clean_up = true;
+        self
+    }
+    /// The operation, for the breaker: the method and the URL's path with every UUID segment
+    /// replaced by `{id}`, e.g. `PUT /v1/environments/{id}/users/{id}/mfaEnabled`.
+    pub fn operation(&self) -> String {
+        let after_scheme = self
+            .url
+            .split_once("://")
+            .map(|(_, rest)| rest)
+            .unwrap_or(&self.url);
+        let path = after_scheme
+            .find('/')
+            .map(|i| &after_scheme[i..])
+            .unwrap_or("/");
+        let path = path.split(['?', '#']).next().unwrap_or(path);
+        let route: Vec<&str> = path
+            .split('/')
+            .map(|seg| {
+                if uuid::Uuid::parse_str(seg).is_ok() {
+                    "{id}"
+                } else {
+                    seg
+                }
+            })
+            .collect();
+        format!("{} {}", self.method, route.join("/"))
     }
     /// Add a JSON body with `Content-Type: application/json`.
     pub fn json(self, body: &Value) -> Request {
@@ -125,7 +187,7 @@ pub struct Exchange {
     pub body: Vec<u8>,
     /// Time from sending to the last body byte, for the last attempt.
     pub elapsed: Duration,
-    /// Number of 429/503 retries before this answer.
+    /// Number of retries before this answer.
     pub retries: u32,
 }
 
@@ -145,6 +207,17 @@ impl Exchange {
     pub fn body_excerpt(&self) -> String {
         excerpt(&String::from_utf8_lossy(&self.body), 400)
     }
+    /// Whether Ping's clients would retry this answer: a status of [`TRANSIENT_STATUSES`] or a
+    /// P1Error with code `UNEXPECTED_ERROR`.
+    pub fn is_transient(&self) -> bool {
+        TRANSIENT_STATUSES.contains(&self.status)
+            || (self.status >= 400
+                && self
+                    .json()
+                    .and_then(|j| j.get("code").and_then(Value::as_str).map(str::to_string))
+                    .is_some_and(|c| c == "UNEXPECTED_ERROR"))
+    }
+
     /// Why this answer comes from an unavailable target rather than from the API, if it does:
     /// a gateway's 502, 503 or 504 (the API never chooses these for a request), any other 5xx
     /// whose body is not JSON (a gateway's or load balancer's page, not a P1Error), or a 429
@@ -182,6 +255,9 @@ pub struct TransportError {
     pub message: String,
     /// Whether it was a timeout.
     pub timed_out: bool,
+    /// Whether the request surely never reached the server (the connection could not be
+    /// made), so that sending it again cannot repeat its effect.
+    pub not_sent: bool,
 }
 
 impl std::fmt::Display for TransportError {
@@ -201,15 +277,21 @@ pub struct HttpLimits {
     pub timeout: Duration,
     /// Requests in flight at once.
     pub concurrency: usize,
-    /// Retries of a 429 or 503.
+    /// Retries of a request that met a transient answer or a failed connection.
     pub max_retries: u32,
     /// Longest wait before a retry, whatever `Retry-After` says.
     pub retry_cap: Duration,
 }
 
-/// Consecutive timeouts after which the target is treated as hanging: every further request
-/// fails at once, so that a hanging target fails the run in bounded time.
+/// Timeouts of one operation (with no answer in between) after which the breaker holds back
+/// its further requests.
 pub const HANG_THRESHOLD: u32 = 2;
+
+/// The most one request waits between its retries in total.
+pub const RETRY_BUDGET: Duration = Duration::from_secs(120);
+
+/// Statuses Ping's clients retry (facts §11.4).
+pub const TRANSIENT_STATUSES: &[u16] = &[408, 429, 500, 502, 503, 504];
 
 /// Bounded, retrying HTTP client.
 #[derive(Clone, Debug)]
@@ -217,7 +299,8 @@ pub struct HttpClient {
     client: reqwest::Client,
     permits: Arc<Semaphore>,
     limits: HttpLimits,
-    timeouts: Arc<AtomicU32>,
+    /// Consecutive timeouts per operation ([`Request::operation`]).
+    timeouts: Arc<Mutex<HashMap<String, u32>>>,
 }
 
 impl HttpClient {
@@ -236,7 +319,7 @@ impl HttpClient {
             client,
             permits: Arc::new(Semaphore::new(limits.concurrency.max(1))),
             limits,
-            timeouts: Arc::new(AtomicU32::new(0)),
+            timeouts: Arc::new(Mutex::new(HashMap::new())),
         })
     }
 
@@ -245,8 +328,8 @@ impl HttpClient {
         &self.limits
     }
 
-    /// Send, retrying 429 and 503 after `Retry-After`. `bearer` is the token for
-    /// [`Auth::SessionBearer`]; `basic` the client credentials for [`Auth::ClientBasic`] and
+    /// Send, retrying transient answers (see the module documentation). `bearer` is the token
+    /// for [`Auth::SessionBearer`]; `basic` the client credentials for [`Auth::ClientBasic`] and
     /// [`Auth::ClientPost`].
     pub async fn send(
         &self,
@@ -255,19 +338,47 @@ impl HttpClient {
         basic: Option<(&str, &Secret)>,
     ) -> Result<Exchange, TransportError> {
         let mut retries = 0;
+        let mut waited = Duration::ZERO;
         loop {
-            let exchange = self.attempt(&request, bearer, basic, retries).await?;
-            let retryable = exchange.status == 429 || exchange.status == 503;
-            if !retryable || retries >= self.limits.max_retries {
-                return Ok(exchange);
+            let result = self.attempt(&request, bearer, basic, retries).await;
+            let retry_after = match &result {
+                Ok(ex) if ex.is_transient() && (request.retry_safe || ex.status == 429) => {
+                    Some(ex.header("retry-after").map(str::to_string))
+                }
+                Err(e) if !e.timed_out && (request.retry_safe || e.not_sent) => Some(None),
+                _ => None,
+            };
+            let Some(retry_after) = retry_after else {
+                return result;
+            };
+            let wait = retry_delay(retry_after.as_deref(), retries, self.limits.retry_cap);
+            if retries >= self.limits.max_retries || waited + wait > RETRY_BUDGET {
+                return result;
             }
-            let wait = retry_delay(
-                exchange.header("retry-after"),
-                retries,
-                self.limits.retry_cap,
-            );
             tokio::time::sleep(wait).await;
+            waited += wait;
             retries += 1;
+        }
+    }
+
+    /// Whether the breaker holds back this operation.
+    fn tripped(&self, request: &Request) -> bool {
+        !request.clean_up
+            && self
+                .timeouts
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get(&request.operation())
+                .is_some_and(|n| *n >= HANG_THRESHOLD)
+    }
+
+    /// Count a timeout of the request's operation, or clear its count after an answer.
+    fn note_timeout(&self, request: &Request, timed_out: bool) {
+        let mut timeouts = self.timeouts.lock().unwrap_or_else(|e| e.into_inner());
+        if timed_out {
+            *timeouts.entry(request.operation()).or_insert(0) += 1;
+        } else {
+            timeouts.remove(&request.operation());
         }
     }
 
@@ -278,13 +389,14 @@ impl HttpClient {
         basic: Option<(&str, &Secret)>,
         retries: u32,
     ) -> Result<Exchange, TransportError> {
-        let fail = |message: String, timed_out: bool| TransportError {
+        let fail = |message: String, timed_out: bool, not_sent: bool| TransportError {
             request: request.clone(),
             message,
             timed_out,
+            not_sent,
         };
         let method = reqwest::Method::from_bytes(request.method.as_bytes())
-            .map_err(|_| fail(format!("invalid method {}", request.method), false))?;
+            .map_err(|_| fail(format!("invalid method {}", request.method), false, true))?;
         let mut builder = self.client.request(method, &request.url);
         match &request.auth {
             Auth::None => {}
@@ -329,14 +441,17 @@ impl HttpClient {
             .permits
             .acquire()
             .await
-            .map_err(|_| fail("client closed".into(), false))?;
+            .map_err(|_| fail("client closed".into(), false, true))?;
         // Checked after the permit: requests queued behind a hanging one fail at once too.
-        if self.timeouts.load(Ordering::Relaxed) >= HANG_THRESHOLD {
+        if self.tripped(request) {
             return Err(fail(
                 format!(
-                    "not sent: the target did not answer {HANG_THRESHOLD} earlier requests within {:?}",
+                    "not sent: the target did not answer {HANG_THRESHOLD} earlier {} requests \
+                     within {:?}",
+                    request.operation(),
                     self.limits.timeout
                 ),
+                true,
                 true,
             ));
         }
@@ -345,10 +460,9 @@ impl HttpClient {
             .exchange(builder, request, &fail, started, retries)
             .await;
         match &result {
-            Err(e) if e.timed_out => {
-                self.timeouts.fetch_add(1, Ordering::Relaxed);
-            }
-            _ => self.timeouts.store(0, Ordering::Relaxed),
+            Err(e) if e.timed_out => self.note_timeout(request, true),
+            Err(_) => {}
+            Ok(_) => self.note_timeout(request, false),
         }
         result
     }
@@ -357,7 +471,7 @@ impl HttpClient {
         &self,
         builder: reqwest::RequestBuilder,
         request: &Request,
-        fail: &impl Fn(String, bool) -> TransportError,
+        fail: &impl Fn(String, bool, bool) -> TransportError,
         started: Instant,
         retries: u32,
     ) -> Result<Exchange, TransportError> {
@@ -389,7 +503,10 @@ impl HttpClient {
     }
 }
 
-fn describe(e: &reqwest::Error, fail: &impl Fn(String, bool) -> TransportError) -> TransportError {
+fn describe(
+    e: &reqwest::Error,
+    fail: &impl Fn(String, bool, bool) -> TransportError,
+) -> TransportError {
     // reqwest errors name the URL but never headers, so no secret can leak through them.
     let mut message = e.to_string();
     let mut source = std::error::Error::source(e);
@@ -397,7 +514,8 @@ fn describe(e: &reqwest::Error, fail: &impl Fn(String, bool) -> TransportError) 
         let _ = write!(message, ": {s}");
         source = s.source();
     }
-    fail(message, e.is_timeout())
+    // A connection that could not be made carried no request; one that dropped may have.
+    fail(message, e.is_timeout(), e.is_connect() && !e.is_timeout())
 }
 
 /// Wait before retry number `attempt` (0-based): `Retry-After` as seconds or HTTP date, else

@@ -82,6 +82,7 @@ const DEFAULT_CONCURRENCY: usize = 4;
 const MAX_CONCURRENCY: usize = 64;
 const DEFAULT_MAX_RETRIES: u32 = 5;
 const DEFAULT_RETRY_CAP_SECS: u64 = 30;
+const DEFAULT_PERMISSION_WAIT_SECS: u64 = 60;
 
 /// How the suite gets a bearer token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -174,7 +175,7 @@ pub struct RunConfig {
     pub request_timeout: Duration,
     /// Number of HTTP requests in flight at once, across all cases (1..=64).
     pub concurrency: usize,
-    /// Retries of a request answered 429 or 503.
+    /// Retries of a request that met a transient answer or a failed connection.
     pub max_retries: u32,
     /// Longest wait before a retry.
     pub retry_cap: Duration,
@@ -182,6 +183,8 @@ pub struct RunConfig {
     pub fuzz_cases: Option<u32>,
     /// Name of the behaviour profile snapshot (`PINGONE_PROFILE`), if configured.
     pub profile: Option<String>,
+    /// Longest wait at session start for a fresh worker app's permissions to propagate.
+    pub permission_wait: Duration,
 }
 
 impl Default for RunConfig {
@@ -195,6 +198,7 @@ impl Default for RunConfig {
             retry_cap: Duration::from_secs(DEFAULT_RETRY_CAP_SECS),
             fuzz_cases: None,
             profile: None,
+            permission_wait: Duration::from_secs(DEFAULT_PERMISSION_WAIT_SECS),
         }
     }
 }
@@ -326,5 +330,11 @@ fn read_run(r: &mut Reader<'_>) -> RunConfig {
         )),
         fuzz_cases: r.optional_number(var::FUZZ_CASES, 0, u32::MAX),
         profile: r.profile_name(var::PROFILE),
+        permission_wait: Duration::from_secs(r.number(
+            var::PERMISSION_WAIT_SECS,
+            DEFAULT_PERMISSION_WAIT_SECS,
+            0,
+            3_600,
+        )),
     }
 }

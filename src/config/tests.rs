@@ -98,6 +98,7 @@ fn run_variables_are_read_in_mock_mode() {
         (var::RETRY_CAP_SECS, "2"),
         (var::FUZZ_CASES, "250"),
         (var::PROFILE, "eu-sandbox"),
+        (var::PERMISSION_WAIT_SECS, "0"),
     ])
     .expect("valid");
     assert_eq!(c.target, Target::EmbeddedMock);
@@ -112,6 +113,7 @@ fn run_variables_are_read_in_mock_mode() {
             retry_cap: Duration::from_secs(2),
             fuzz_cases: Some(250),
             profile: Some("eu-sandbox".into()),
+            permission_wait: Duration::ZERO,
         }
     );
 }

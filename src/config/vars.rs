@@ -96,10 +96,12 @@ vars! {
     REQUEST_TIMEOUT_SECS = "PINGONE_REQUEST_TIMEOUT_SECS", scope: Run, secret: false;
     /// Number of HTTP requests in flight at once, across all cases, 1 to 64 (default 4).
     CONCURRENCY = "PINGONE_CONCURRENCY", scope: Run, secret: false;
-    /// Retries of a request answered 429 or 503 (default 5).
+    /// Retries of a request that met a transient answer (408, 429, 500, 502, 503, 504 or UNEXPECTED_ERROR) or a failed connection, as Ping's own clients retry them (default 5).
     MAX_RETRIES = "PINGONE_MAX_RETRIES", scope: Run, secret: false;
     /// Longest wait before a retry in seconds, also capping Retry-After (default 30).
     RETRY_CAP_SECS = "PINGONE_RETRY_CAP_SECS", scope: Run, secret: false;
+    /// Longest wait in seconds at session start for the permissions of a freshly created worker app to propagate (a 403 "You do not have access to this resource." reading the environment), retried with back-off (default 60; 0 does not wait).
+    PERMISSION_WAIT_SECS = "PINGONE_PERMISSION_WAIT_SECS", scope: Run, secret: false;
     /// Number of generated invalid bodies MFA-FUZZ-01 sends (default 24 against a tenant, 256 against a mock).
     FUZZ_CASES = "PINGONE_FUZZ_CASES", scope: Run, secret: false;
     /// Name of the behaviour profile snapshot, snapshots/profile__NAME.snap, that the run's profile is checked against (default mock for the embedded mock, tenant otherwise).

@@ -18,6 +18,8 @@ use super::session::{Session, USER_PREFIX};
 #[derive(Debug, Default)]
 pub(super) struct Shared {
     pub(super) created: Vec<String>,
+    /// Users that may have been made but could not be found (lost Create User answers).
+    pub(super) unknown: Vec<String>,
     pub(super) restore: Option<(String, bool)>,
 }
 
@@ -207,38 +209,108 @@ impl CaseCtx {
         }
     }
 
-    /// A request without a body.
+    /// A request without a body. Every request the cases send may be repeated after a
+    /// transient answer (setting the same value twice, a rejected method, a read), except
+    /// Create User, which would make a second user (see [`CaseCtx::create_user`]).
     pub(super) fn request(&self, method: Method, url: &str) -> Request {
-        Request::new(method.as_str(), url)
+        let creates = method == Method::Post && url.ends_with("/users");
+        Request::new(method.as_str(), url).retry_safe(!creates)
     }
 
     /// POST users; a created user is registered for deletion at once.
+    ///
+    /// Create User is not repeatable: sent twice it would make two users. So when its answer is
+    /// lost (no answer, a dropped connection, a gateway's or a transient answer such as a 502 or
+    /// `UNEXPECTED_ERROR`), the user it may have made is looked up by its username and
+    /// registered for deletion, and a *new* user, with a new username, is asked for instead, at
+    /// most `PINGONE_MAX_RETRIES` times. A lost user the lookup cannot see is named as a
+    /// clean-up problem (`conformance-report sweep` deletes it). The last lost answer makes the
+    /// case an ERROR.
     pub(super) async fn create_user(
         &mut self,
         mfa: Option<bool>,
         content: UserContent,
     ) -> Step<(Option<String>, Exchange)> {
-        let username = self.username();
-        let mut body = json!({ "username": username, "email": format!("{username}@example.com") });
-        if let Some(p) = &self.session.target.population_id {
-            body["population"] = json!({ "id": p });
+        let mut attempt = 0;
+        loop {
+            let username = self.username();
+            let mut body =
+                json!({ "username": username, "email": format!("{username}@example.com") });
+            if let Some(p) = &self.session.target.population_id {
+                body["population"] = json!({ "id": p });
+            }
+            if let Some(m) = mfa {
+                body["mfaEnabled"] = json!(m);
+            }
+            let req = self
+                .request(Method::Post, &self.session.env_url("/users"))
+                .body(body.to_string().into_bytes())
+                .header("Content-Type", content.media_type());
+            self.requests += 1;
+            let result = self.session.send(req).await;
+            let lost = match &result {
+                Ok(ex) => ex.unavailable().is_some() || ex.is_transient(),
+                Err(_) => true,
+            };
+            if lost {
+                let not_sent = matches!(&result, Err(e) if e.not_sent);
+                if !not_sent {
+                    self.adopt_lost_user(&username).await;
+                }
+                if attempt < self.session.run.max_retries {
+                    let retry_after = result
+                        .as_ref()
+                        .ok()
+                        .and_then(|ex| ex.header("retry-after").map(str::to_string));
+                    let wait = crate::http::retry_delay(
+                        retry_after.as_deref(),
+                        attempt,
+                        self.session.run.retry_cap,
+                    );
+                    tokio::time::sleep(wait).await;
+                    attempt += 1;
+                    continue;
+                }
+            }
+            let ex = match result {
+                Ok(ex) => ex,
+                Err(e) => {
+                    self.error = Some(e.to_string());
+                    return Err(Abort);
+                }
+            };
+            if let Some(why) = ex.unavailable() {
+                self.error = Some(format!(
+                    "{} {}: {why} (after {attempt} new attempts): {}",
+                    ex.request.method,
+                    ex.request.url,
+                    ex.summary()
+                ));
+                return Err(Abort);
+            }
+            let id = ex
+                .json()
+                .filter(|_| (200..300).contains(&ex.status))
+                .and_then(|j| j.get("id").and_then(Value::as_str).map(str::to_string));
+            if let Some(id) = &id {
+                lock(&self.shared).created.push(id.clone());
+            }
+            return Ok((id, ex));
         }
-        if let Some(m) = mfa {
-            body["mfaEnabled"] = json!(m);
+    }
+
+    /// After a lost Create User answer: find the user it may have made and register it for
+    /// deletion, or say that the sweep has to find it.
+    async fn adopt_lost_user(&mut self, username: &str) {
+        self.requests += 1;
+        match self.session.find_user(username).await {
+            Ok(Some(id)) => lock(&self.shared).created.push(id),
+            Ok(None) => {}
+            Err(e) => lock(&self.shared).unknown.push(format!(
+                "Create User's answer for {username} was lost and the user list could not be \
+                 read ({e}); if the user was made, `conformance-report sweep` deletes it"
+            )),
         }
-        let req = self
-            .request(Method::Post, &self.session.env_url("/users"))
-            .body(body.to_string().into_bytes())
-            .header("Content-Type", content.media_type());
-        let ex = self.send(req).await?;
-        let id = ex
-            .json()
-            .filter(|_| (200..300).contains(&ex.status))
-            .and_then(|j| j.get("id").and_then(Value::as_str).map(str::to_string));
-        if let Some(id) = &id {
-            lock(&self.shared).created.push(id.clone());
-        }
-        Ok((id, ex))
     }
 
     /// Set-up: a new user whose stored value is `baseline` (created with it, read back, and

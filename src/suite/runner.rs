@@ -87,15 +87,20 @@ fn panicked(
 }
 
 async fn clean_up(ctx: &mut CaseCtx, shared: &Mutex<Shared>) -> Vec<String> {
-    let (created, restore) = {
+    let (created, restore, unknown) = {
         let mut s = lock(shared);
-        (std::mem::take(&mut s.created), s.restore.take())
+        (
+            std::mem::take(&mut s.created),
+            s.restore.take(),
+            std::mem::take(&mut s.unknown),
+        )
     };
-    let mut problems = Vec::new();
+    let mut problems = unknown;
     if let Some((user, value)) = restore {
         let req = ctx
             .request(Method::Put, &ctx.mfa_url(&user))
-            .json(&json!({ "mfaEnabled": value }));
+            .json(&json!({ "mfaEnabled": value }))
+            .clean_up();
         ctx.requests += 1;
         match ctx.session.send(req).await {
             Ok(ex) if ex.status == 200 => {}
@@ -111,7 +116,7 @@ async fn clean_up(ctx: &mut CaseCtx, shared: &Mutex<Shared>) -> Vec<String> {
     }
     for user in created {
         ctx.requests += 1;
-        let req = ctx.request(Method::Delete, &ctx.user_url(&user));
+        let req = ctx.request(Method::Delete, &ctx.user_url(&user)).clean_up();
         match ctx.session.send(req).await {
             Ok(ex) if ex.status == 204 || ex.status == 200 || ex.status == 404 => {}
             Ok(ex) => problems.push(format!("could not delete user {user}: {}", ex.summary())),

@@ -208,7 +208,9 @@ impl Session {
         let request = Request::new("POST", &url)
             .header("Content-Type", "application/x-www-form-urlencoded")
             .body(b"grant_type=client_credentials".to_vec())
-            .auth(auth);
+            .auth(auth)
+            // Asking for a token again changes nothing on the server.
+            .retry_safe(true);
         let exchange = self
             .http
             .send(request, None, Some((client_id, client_secret)))
@@ -254,14 +256,16 @@ impl Session {
         }
     }
 
-    /// Send a request with the session's credentials. After
-    /// [`crate::http::HANG_THRESHOLD`] consecutive timeouts every request fails at once.
+    /// Send a request with the session's credentials, retrying transient answers; after
+    /// [`crate::http::HANG_THRESHOLD`] timeouts of one operation its further requests fail at
+    /// once (see [`crate::http`]).
     pub async fn send(&self, request: Request) -> Result<Exchange, TransportError> {
         let bearer = if request.auth == Auth::SessionBearer {
             Some(self.bearer().await.map_err(|message| TransportError {
                 request: request.clone(),
                 message: format!("no access token: {message}"),
                 timed_out: false,
+                not_sent: true,
             })?)
         } else {
             None
@@ -277,25 +281,72 @@ impl Session {
         self.http.send(request, bearer.as_ref(), basic).await
     }
 
+    /// The id of the user with this username, if there is one (`GET users?filter=username eq
+    /// "…"`), to find the user a lost Create User answer may have made.
+    pub async fn find_user(&self, username: &str) -> Result<Option<String>, String> {
+        let filter = format!("username eq \"{username}\"");
+        let url = self.env_url(&format!(
+            "/users?filter={}&limit=2",
+            crate::http::form_encode(&filter)
+        ));
+        let ex = self
+            .send(Request::new("GET", url))
+            .await
+            .map_err(|e| e.to_string())?;
+        if ex.status != 200 {
+            return Err(format!("listing users answered {}", ex.summary()));
+        }
+        let users = ex
+            .json()
+            .and_then(|j| j.pointer("/_embedded/users").cloned())
+            .ok_or_else(|| format!("listing users answered {}", ex.summary()))?;
+        Ok(users
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|u| u.get("username").and_then(Value::as_str) == Some(username))
+            .and_then(|u| u.get("id").and_then(Value::as_str).map(str::to_string)))
+    }
+
     /// Check, before any case, that the suite can set up its cases: create a user the way the
     /// cases do (in `PINGONE_POPULATION_ID`'s population, if set) and delete it again. A missing
     /// permission or population stops the run here with one message naming the cause, instead
     /// of failing every case; any other answer is left for the cases to judge.
     pub async fn preflight(&self) -> Result<(), SessionError> {
         let env = &self.target.environment_id;
-        let username = format!(
-            "{USER_PREFIX}preflight-{}",
-            &uuid::Uuid::new_v4().simple().to_string()[..12]
-        );
-        let mut body =
-            serde_json::json!({ "username": username, "email": format!("{username}@example.com") });
-        if let Some(p) = &self.target.population_id {
-            body["population"] = serde_json::json!({ "id": p });
-        }
-        let ex = self
-            .send(Request::new("POST", self.env_url("/users")).json(&body))
-            .await
-            .map_err(|e| SessionError::Unavailable(e.to_string()))?;
+        let mut attempt = 0;
+        let (ex, username) = loop {
+            let username = format!(
+                "{USER_PREFIX}preflight-{}",
+                &uuid::Uuid::new_v4().simple().to_string()[..12]
+            );
+            let mut body = serde_json::json!({
+                "username": username,
+                "email": format!("{username}@example.com"),
+            });
+            if let Some(p) = &self.target.population_id {
+                body["population"] = serde_json::json!({ "id": p });
+            }
+            let result = self
+                .send(Request::new("POST", self.env_url("/users")).json(&body))
+                .await;
+            let lost = match &result {
+                Ok(ex) => ex.unavailable().is_some() || ex.is_transient(),
+                Err(_) => true,
+            };
+            if !lost || attempt >= self.run.max_retries {
+                let ex = result.map_err(|e| SessionError::Unavailable(e.to_string()))?;
+                break (ex, username);
+            }
+            // A lost answer: the user may exist. Delete it if it does, then try a new one.
+            if let Ok(Some(id)) = self.find_user(&username).await {
+                let url = self.env_url(&format!("/users/{id}"));
+                let _ = self.send(Request::new("DELETE", &url).clean_up()).await;
+            }
+            let wait = crate::http::retry_delay(None, attempt, self.run.retry_cap);
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        };
         if let Some(why) = ex.unavailable() {
             return Err(SessionError::Unavailable(format!(
                 "POST {}: {why}: {}",
@@ -306,22 +357,23 @@ impl Session {
         let mentions_population = String::from_utf8_lossy(&ex.body)
             .to_ascii_lowercase()
             .contains("population");
+        let url = &ex.request.url;
         match ex.status {
             401 | 403 => Err(SessionError::Setup(format!(
-                "the worker app may not create users in environment {env} (POST {} answered                  {}); give it the Identity Data Admin role on that environment (see README)",
-                ex.request.url,
+                "the worker app may not create users in environment {env} (POST {url} answered \
+                 {}); give it the Identity Data Admin role on that environment (see README)",
                 ex.summary()
             ))),
             400 | 404 if mentions_population => {
                 Err(SessionError::Setup(match &self.target.population_id {
                     Some(p) => format!(
-                        "population {p} (PINGONE_POPULATION_ID) cannot take new users in                          environment {env} (POST {} answered {}); check the id",
-                        ex.request.url,
+                        "population {p} (PINGONE_POPULATION_ID) cannot take new users in \
+                         environment {env} (POST {url} answered {}); check the id",
                         ex.summary()
                     ),
                     None => format!(
-                        "environment {env} has no default population for new users (POST {}                          answered {}); set PINGONE_POPULATION_ID",
-                        ex.request.url,
+                        "environment {env} has no default population for new users (POST {url} \
+                         answered {}); set PINGONE_POPULATION_ID",
                         ex.summary()
                     ),
                 }))
@@ -332,10 +384,12 @@ impl Session {
                     .and_then(|j| j.get("id").and_then(Value::as_str).map(str::to_string));
                 let Some(id) = id else { return Ok(()) };
                 let url = self.env_url(&format!("/users/{id}"));
-                match self.send(Request::new("DELETE", &url)).await {
+                match self.send(Request::new("DELETE", &url).clean_up()).await {
                     Ok(d) if d.status == 401 || d.status == 403 => {
                         Err(SessionError::Setup(format!(
-                            "the worker app may create users in environment {env} but not delete                              them (DELETE {url} answered {}; user {username} is left behind);                              give it the Identity Data Admin role on that environment",
+                            "the worker app may create users in environment {env} but not \
+                             delete them (DELETE {url} answered {}; user {username} is left \
+                             behind); give it the Identity Data Admin role on that environment",
                             d.summary()
                         )))
                     }
@@ -347,13 +401,31 @@ impl Session {
         }
     }
 
+    /// `GET` the environment, waiting up to `PINGONE_PERMISSION_WAIT_SECS` while it answers the
+    /// 403 of permissions that have not propagated yet (a freshly created worker app; Ping's
+    /// Terraform provider waits up to 10 minutes, facts §11.4).
+    async fn read_environment(&self) -> Result<Exchange, TransportError> {
+        let started = Instant::now();
+        let mut attempt = 0;
+        loop {
+            let ex = self.send(Request::new("GET", self.env_url(""))).await?;
+            let wait = crate::http::retry_delay(None, attempt, Duration::from_secs(10));
+            if !permissions_propagating(&ex) || started.elapsed() + wait > self.run.permission_wait
+            {
+                return Ok(ex);
+            }
+            tokio::time::sleep(wait).await;
+            attempt += 1;
+        }
+    }
+
     /// Read the target environment before any write; refuse PRODUCTION or an unreadable type
     /// unless `PINGONE_ALLOW_PRODUCTION=true`.
     async fn check_environment(&self) -> Result<String, SessionError> {
         let env = &self.target.environment_id;
         let allow = self.run.allow_production;
         let hint = "set PINGONE_ALLOW_PRODUCTION=true only if writing test users there is intended";
-        let exchange = match self.send(Request::new("GET", self.env_url(""))).await {
+        let exchange = match self.read_environment().await {
             Ok(e) if e.unavailable().is_some() => {
                 return Err(SessionError::Unavailable(format!(
                     "GET {}: {}: {}",
@@ -397,4 +469,14 @@ impl Session {
             ))),
         }
     }
+}
+
+/// Whether an answer is the 403 PingOne gives while a new worker app's permissions propagate:
+/// "You do not have access to this resource." (newer) or "The actor attempting to perform the
+/// request is not authorized." (older), facts §11.4.
+fn permissions_propagating(ex: &Exchange) -> bool {
+    let text = String::from_utf8_lossy(&ex.body);
+    ex.status == 403
+        && (text.contains("You do not have access to this resource")
+            || text.contains("The actor attempting to perform the request is not authorized"))
 }

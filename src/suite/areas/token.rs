@@ -27,7 +27,9 @@ impl CaseCtx {
             self.skipped = Some("no token URL".into());
             return Ok(());
         };
+        // Asking for a token (or being refused one) changes nothing: retried like any read.
         let mut req = Request::new("POST", url)
+            .retry_safe(true)
             .header("Content-Type", "application/x-www-form-urlencoded")
             .body(b"grant_type=client_credentials".to_vec());
         const WRONG: &str = "conformance-wrong-secret";
