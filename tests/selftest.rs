@@ -366,6 +366,7 @@ struct MockProcess {
     api: String,
     auth: String,
     env: String,
+    population: String,
     user: String,
 }
 
@@ -376,6 +377,7 @@ impl MockProcess {
             ("PINGONE_API_URL", self.api.clone()),
             ("PINGONE_AUTH_URL", self.auth.clone()),
             ("PINGONE_ENVIRONMENT_ID", self.env.clone()),
+            ("PINGONE_POPULATION_ID", self.population.clone()),
             ("PINGONE_CLIENT_ID", "selftest-client".to_string()),
             ("PINGONE_CLIENT_SECRET", "selftest-secret".to_string()),
         ]
@@ -409,8 +411,7 @@ fn spawn_mock(flags: &[&str]) -> MockProcess {
         .expect("pingone-mock starts");
     let stdout = child.stdout.take().expect("stdout");
     let mut lines = BufReader::new(stdout).lines();
-    let (mut api, mut auth, mut env, mut user) =
-        (String::new(), String::new(), String::new(), String::new());
+    let (mut api, mut auth, mut env, mut population, mut user) = Default::default();
     for line in lines.by_ref() {
         let line = line.expect("line");
         // Banner lines: "  API base URL      http://...", "  environment id    <uuid> (SANDBOX)".
@@ -420,6 +421,7 @@ fn spawn_mock(flags: &[&str]) -> MockProcess {
             ["API", "base", "URL", ..] => api = word(3),
             ["auth", "base", "URL", ..] => auth = word(3),
             ["environment", "id", ..] => env = word(2),
+            ["population", "id", ..] => population = word(2),
             ["seeded", "user", ..] => user = word(2),
             ["Press", "Ctrl-C", ..] => break,
             _ => {}
@@ -431,6 +433,7 @@ fn spawn_mock(flags: &[&str]) -> MockProcess {
         api,
         auth,
         env,
+        population,
         user,
     }
 }

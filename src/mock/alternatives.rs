@@ -110,6 +110,36 @@ alternatives! {
         flag: "mfa-disabled-by-default",
         help: "MFA settings start with users.mfaEnabled false (new users default to false)",
     },
+    /// A value of the wrong type for `mfaEnabled` (a string, a number, `null`) answers 400
+    /// `INVALID_REQUEST` instead of `INVALID_DATA`, detail `INVALID_VALUE` on `mfaEnabled` as
+    /// before (§10.3, §11.6 item 2: which of the two codes is unknown).
+    WrongTypeInvalidRequest {
+        field: wrong_type_invalid_request,
+        flag: "wrong-type-invalid-request",
+        help: "A wrong-typed mfaEnabled answers 400 INVALID_REQUEST instead of INVALID_DATA",
+    },
+    /// A 401 answers `{id, code, message}` without `details` and without a `WWW-Authenticate`
+    /// header (§10.1: the exact 401 body is unknown).
+    UnauthorizedBare {
+        field: unauthorized_bare,
+        flag: "unauthorized-bare",
+        help: "401 answers carry no details and no WWW-Authenticate header",
+    },
+    /// Success answers are `application/hal+json` instead of `application/json` (§10.6: the
+    /// exact success media type is unknown; both are JSON).
+    HalJson {
+        field: hal_json,
+        flag: "hal-json",
+        help: "Success answers are application/hal+json instead of application/json",
+    },
+    /// Create User (Import) without `population.id` answers 400 `INVALID_DATA` with detail
+    /// `REQUIRED_VALUE` on `population.id` instead of using the default population (§11.6
+    /// item 4: unknown).
+    ImportRequiresPopulation {
+        field: import_requires_population,
+        flag: "import-requires-population",
+        help: "Create User (Import) without population.id answers 400 instead of using the default population",
+    },
 }
 
 /// Up to this many alternatives, [`Alternatives::combinations`] is every combination (2^5 =

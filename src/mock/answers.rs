@@ -127,9 +127,19 @@ impl Ctx<'_> {
         let ct = if self.has(Fault::TextPlainContentType) {
             "text/plain"
         } else {
-            JSON
+            self.success_media_type()
         };
         (status, [(CONTENT_TYPE, ct)], body.to_string()).into_response()
+    }
+
+    /// The media type of success answers: `application/json`, or `application/hal+json` by
+    /// alternative (§10.6).
+    pub(crate) fn success_media_type(&self) -> &'static str {
+        if self.s.options.alternatives.hal_json {
+            "application/hal+json"
+        } else {
+            JSON
+        }
     }
 
     /// An error in the P1Error shape (§2.1): `{id, code, message, details}`.

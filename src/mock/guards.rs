@@ -89,18 +89,23 @@ impl Ctx<'_> {
         } else {
             StatusCode::UNAUTHORIZED
         };
-        let mut r = self.error(
-            status,
-            P1Code::AccessFailed,
-            MSG_ACCESS_FAILED,
+        // §10.1: the exact 401 body is unknown; `unauthorized-bare` drops details and the
+        // challenge.
+        let bare = self.s.options.alternatives.unauthorized_bare;
+        let details = if bare {
+            vec![]
+        } else {
             vec![detail(
                 DetailCode::InvalidToken,
                 None,
                 "The access token is missing, invalid or expired.",
-            )],
-        );
-        r.headers_mut()
-            .insert("www-authenticate", HeaderValue::from_static("Bearer"));
+            )]
+        };
+        let mut r = self.error(status, P1Code::AccessFailed, MSG_ACCESS_FAILED, details);
+        if !bare {
+            r.headers_mut()
+                .insert("www-authenticate", HeaderValue::from_static("Bearer"));
+        }
         Err(r)
     }
 

@@ -13,7 +13,6 @@ use uuid::Uuid;
 use super::Fault;
 use super::server::Ctx;
 use super::state::User;
-use crate::wire::JSON;
 
 impl Ctx<'_> {
     fn env_for_links(&self) -> Uuid {
@@ -62,7 +61,7 @@ impl Ctx<'_> {
             body,
             r#"{{"_links":{{"self":{{"href":"{prefix}{user}/mfaEnabled"}},"user":{{"href":"{prefix}{user}"}}}},"mfaEnabled":{value}}}"#
         );
-        (status, [(CONTENT_TYPE, JSON)], body).into_response()
+        (status, [(CONTENT_TYPE, self.success_media_type())], body).into_response()
     }
 
     /// The UserMFAEnabled resource as documented (§1.3): `_links.self`, `_links.user`,
@@ -167,6 +166,7 @@ mod tests {
     use super::*;
     use crate::mock::MockOptions;
     use crate::mock::state::State;
+    use crate::wire::JSON;
 
     #[test]
     fn mfa_fast_path_matches_the_value_path() {

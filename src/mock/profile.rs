@@ -55,6 +55,60 @@ pub fn dimension(alternative: Alternative) -> Dimension {
                 _ => None,
             },
         },
+        Alternative::WrongTypeInvalidRequest => Dimension {
+            probes: &[
+                "MFA-PROBE-BOOL-01",
+                "MFA-PROBE-BOOL-02",
+                "MFA-PROBE-BOOL-03",
+                "MFA-PROBE-BOOL-04",
+                "MFA-PROBE-BOOL-05",
+                "MFA-PROBE-BOOL-06",
+                "MFA-PROBE-BOOL-07",
+                "MFA-PROBE-BOOL-08",
+                "MFA-PROBE-BOOL-09",
+            ],
+            reveals: |p| {
+                class(p, "MFA-PROBE-BOOL-08")
+                    .filter(|c| c.status == 400)
+                    .map(|c| c.code.as_deref() == Some("INVALID_REQUEST"))
+            },
+        },
+        Alternative::UnauthorizedBare => Dimension {
+            probes: &[
+                "MFA-PROBE-AUTH-01",
+                "MFA-PROBE-AUTH-02",
+                "MFA-PROBE-AUTH-03",
+            ],
+            reveals: |p| {
+                class(p, "MFA-PROBE-AUTH-01")
+                    .filter(|c| c.status == 401)
+                    .map(|c| c.details.is_empty())
+            },
+        },
+        Alternative::HalJson => Dimension {
+            probes: &[
+                "MFA-PROBE-BODY-03",
+                "MFA-PROBE-HDR-03",
+                "MFA-PROBE-READ-01",
+                "MFA-PROBE-READ-02",
+                "MFA-PROBE-USER-01",
+                "MFA-PROBE-USER-02",
+                "MFA-PROBE-USER-03",
+                "MFA-PROBE-USER-04",
+                "MFA-PROBE-USER-05",
+            ],
+            reveals: |p| {
+                class(p, "MFA-PROBE-READ-01")
+                    .and_then(|c| c.media_type.as_deref())
+                    .map(|m| m.starts_with("application/hal+json"))
+            },
+        },
+        Alternative::ImportRequiresPopulation => Dimension {
+            probes: &["MFA-PROBE-USER-03"],
+            reveals: |p| {
+                class(p, "MFA-PROBE-USER-03").map(|c| c.stored == Some(Stored::NotCreated))
+            },
+        },
     }
 }
 

@@ -32,7 +32,8 @@ impl TargetInfo {
                 client_secret: mock.client_secret().clone(),
                 method: TokenAuthMethod::Basic,
             },
-            population_id: None,
+            // The mock's default population, sent as Create User (Import) may require it.
+            population_id: Some(mock.population_id().to_string()),
             test_user_id: mock.seeded_users().first().map(ToString::to_string),
         }
     }

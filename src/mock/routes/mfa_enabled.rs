@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::mock::Fault;
-use crate::mock::answers::{DetailCode, P1Code};
+use crate::mock::answers::{DetailCode, MSG_INVALID_REQUEST, P1Code, detail};
 use crate::mock::server::{Answer, Ctx};
 use crate::mock::state::{self, Username, lock};
 use crate::wire::JSON;
@@ -158,6 +158,16 @@ impl Ctx<'_> {
         }
         let r = if self.has(Fault::ServerErrorOnWrongType) {
             self.unexpected()
+        } else if self.s.options.alternatives.wrong_type_invalid_request {
+            self.invalid(
+                P1Code::InvalidRequest,
+                MSG_INVALID_REQUEST,
+                vec![detail(
+                    DetailCode::InvalidValue,
+                    Some("mfaEnabled"),
+                    "mfaEnabled must be a Boolean.",
+                )],
+            )
         } else {
             self.invalid_data(
                 DetailCode::InvalidValue,

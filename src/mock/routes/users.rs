@@ -183,6 +183,16 @@ impl Ctx<'_> {
                 ));
             }
         };
+        if import
+            && self.s.options.alternatives.import_requires_population
+            && obj.get("population").and_then(|p| p.get("id")).is_none()
+        {
+            return Err(self.invalid_data(
+                DetailCode::RequiredValue,
+                "population.id",
+                "population.id is required.",
+            ));
+        }
         if let Some(pop) = obj.get("population") {
             let id = pop
                 .get("id")
