@@ -130,6 +130,10 @@ fn target_name(kind: TargetKind) -> String {
 pub struct FindingRecord {
     /// `MUST` or `SHOULD`.
     pub tier: String,
+    /// What the check rests on: `DOC`, `SPEC`, `CODE`, `INFERRED` or `INVARIANT`; absent for
+    /// a finding that is no check of the API, and in files written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
     /// What was checked.
     pub check: String,
     /// What the documentation promises.
@@ -153,6 +157,10 @@ pub struct CaseRecord {
     pub area_title: Option<String>,
     /// Headline tier, `MUST` or `SHOULD`.
     pub tier: String,
+    /// What the headline requirement rests on: `DOC`, `SPEC`, `CODE`, `INFERRED` or
+    /// `INVARIANT` (absent in files written before it was recorded).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<String>,
     /// Short title.
     #[serde(default)]
     pub title: String,
@@ -210,6 +218,7 @@ impl CaseRecord {
             area: area_name(result.area),
             area_title: Some(result.area.title().to_string()),
             tier: result.tier.as_str().to_string(),
+            evidence: Some(result.evidence.to_string()),
             title: result.title.clone(),
             requirement: result.requirement.clone(),
             source: result.source.clone(),
@@ -225,6 +234,7 @@ impl CaseRecord {
                 .iter()
                 .map(|f| FindingRecord {
                     tier: f.tier.as_str().to_string(),
+                    evidence: f.evidence.map(str::to_string),
                     check: f.check.clone(),
                     expected: f.expected.clone(),
                     actual: f.actual.clone(),

@@ -68,6 +68,7 @@ fn case(id: &str, outcome: &str, status: Option<u16>, code: Option<&str>) -> Cas
             .to_string(),
         area_title: Some(c.area.title().to_string()),
         tier: c.tier.as_str().to_string(),
+        evidence: Some(c.evidence().to_string()),
         title: c.title.to_string(),
         requirement: c.requirement.to_string(),
         source: c.source.to_string(),
@@ -87,6 +88,7 @@ fn case(id: &str, outcome: &str, status: Option<u16>, code: Option<&str>) -> Cas
 fn finding(tier: &str, check: &str, expected: &str, actual: &str, curl: &str) -> FindingRecord {
     FindingRecord {
         tier: tier.to_string(),
+        evidence: Some(if tier == "MUST" { "DOC" } else { "INFERRED" }.to_string()),
         check: check.to_string(),
         expected: expected.to_string(),
         actual: actual.to_string(),
@@ -1012,6 +1014,22 @@ fn readme_case_table_matches_the_cases_and_writes_no_stale_counts() {
         "README.md's \"What it checks\" table differs from src/suite/cases.rs; the areas are {hint}"
     );
 
+    // Each row shows the headline tier of its cases with the evidence each rests on.
+    for line in section
+        .lines()
+        .filter(|l| l.starts_with("| ") && l.contains("`MFA-"))
+    {
+        let cells: Vec<&str> = line.split(" | ").collect();
+        let ids = ids_in_cell(cells.get(1).copied().unwrap_or(""));
+        let expected = tiers_and_evidence(&ids);
+        assert_eq!(
+            cells.get(2).copied().unwrap_or(""),
+            expected,
+            "README.md's tier and evidence cell of {}",
+            cells.get(1).copied().unwrap_or("")
+        );
+    }
+
     for link in readme.split("](").skip(1) {
         let target = link.split(')').next().unwrap_or("");
         assert!(
@@ -1033,6 +1051,27 @@ fn readme_case_table_matches_the_cases_and_writes_no_stale_counts() {
             "README.md writes the count {stale:?}; describe it without a figure"
         );
     }
+}
+
+/// `MUST: DOC, SPEC; SHOULD: INFERRED`: the headline tiers of `ids` with their evidence.
+fn tiers_and_evidence(ids: &[String]) -> String {
+    let order = ["DOC", "SPEC", "CODE", "INFERRED", "INVARIANT"];
+    ["MUST", "SHOULD"]
+        .iter()
+        .filter_map(|tier| {
+            let markers: Vec<&str> = order
+                .iter()
+                .copied()
+                .filter(|m| {
+                    ids.iter()
+                        .filter_map(|id| cases::by_id(id))
+                        .any(|c| c.tier.as_str() == *tier && c.evidence() == *m)
+                })
+                .collect();
+            (!markers.is_empty()).then(|| format!("{tier}: {}", markers.join(", ")))
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 #[test]

@@ -83,6 +83,7 @@ const MAX_CONCURRENCY: usize = 64;
 const DEFAULT_MAX_RETRIES: u32 = 5;
 const DEFAULT_RETRY_CAP_SECS: u64 = 30;
 const DEFAULT_PERMISSION_WAIT_SECS: u64 = 60;
+const DEFAULT_CONSISTENCY_WAIT_MS: u64 = 2_000;
 
 /// How the suite gets a bearer token.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,6 +186,8 @@ pub struct RunConfig {
     pub profile: Option<String>,
     /// Longest wait at session start for a fresh worker app's permissions to propagate.
     pub permission_wait: Duration,
+    /// Longest wait for a successful write to show in the reads that follow it.
+    pub consistency_wait: Duration,
 }
 
 impl Default for RunConfig {
@@ -199,6 +202,7 @@ impl Default for RunConfig {
             fuzz_cases: None,
             profile: None,
             permission_wait: Duration::from_secs(DEFAULT_PERMISSION_WAIT_SECS),
+            consistency_wait: Duration::from_millis(DEFAULT_CONSISTENCY_WAIT_MS),
         }
     }
 }
@@ -335,6 +339,12 @@ fn read_run(r: &mut Reader<'_>) -> RunConfig {
             DEFAULT_PERMISSION_WAIT_SECS,
             0,
             3_600,
+        )),
+        consistency_wait: Duration::from_millis(r.number(
+            var::CONSISTENCY_WAIT_MS,
+            DEFAULT_CONSISTENCY_WAIT_MS,
+            0,
+            60_000,
         )),
     }
 }

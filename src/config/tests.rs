@@ -72,6 +72,7 @@ fn nothing_set_targets_the_embedded_mock_with_defaults() {
     assert_eq!(c.run.max_retries, 5);
     assert_eq!(c.run.retry_cap, Duration::from_secs(30));
     assert_eq!(c.run.fuzz_cases, None);
+    assert_eq!(c.run.consistency_wait, Duration::from_millis(2_000));
     assert!(!c.run.allow_production && !c.run.strict);
 }
 
@@ -99,6 +100,7 @@ fn run_variables_are_read_in_mock_mode() {
         (var::FUZZ_CASES, "250"),
         (var::PROFILE, "eu-sandbox"),
         (var::PERMISSION_WAIT_SECS, "0"),
+        (var::CONSISTENCY_WAIT_MS, "0"),
     ])
     .expect("valid");
     assert_eq!(c.target, Target::EmbeddedMock);
@@ -114,6 +116,7 @@ fn run_variables_are_read_in_mock_mode() {
             fuzz_cases: Some(250),
             profile: Some("eu-sandbox".into()),
             permission_wait: Duration::ZERO,
+            consistency_wait: Duration::ZERO,
         }
     );
 }
@@ -153,14 +156,16 @@ fn invalid_numbers_are_problems() {
         (var::MAX_RETRIES, "-1"),
         (var::RETRY_CAP_SECS, "1.5"),
         (var::FUZZ_CASES, "many"),
+        (var::CONSISTENCY_WAIT_MS, "60001"),
     ]);
-    assert_eq!(problems.len(), 5, "{problems:#?}");
+    assert_eq!(problems.len(), 6, "{problems:#?}");
     for name in [
         var::REQUEST_TIMEOUT_SECS,
         var::CONCURRENCY,
         var::MAX_RETRIES,
         var::RETRY_CAP_SECS,
         var::FUZZ_CASES,
+        var::CONSISTENCY_WAIT_MS,
     ] {
         assert!(
             problems.iter().any(|p| p.starts_with(name)),

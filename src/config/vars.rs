@@ -106,6 +106,8 @@ vars! {
     FUZZ_CASES = "PINGONE_FUZZ_CASES", scope: Run, secret: false;
     /// Name of the behaviour profile snapshot, snapshots/profile__NAME.snap, that the run's profile is checked against (default mock for the embedded mock, tenant otherwise).
     PROFILE = "PINGONE_PROFILE", scope: Run, secret: false;
+    /// Longest wait in milliseconds for a successful write to show in GET .../mfaEnabled and GET user before the read-back counts as wrong, 0 to 60000 (default 2000; a value that shows only after a wait is a SHOULD-level warning).
+    CONSISTENCY_WAIT_MS = "PINGONE_CONSISTENCY_WAIT_MS", scope: Run, secret: false;
 }
 
 /// The variables that need a configured target ([`Scope::Target`]).

@@ -1,4 +1,5 @@
-//! The Markdown report of one run: the target, a summary line, one table per area and the
+//! The Markdown report of one run: the target, a summary line, one table per area (each case's
+//! tier with the evidence it rests on: DOC, SPEC, CODE, INFERRED or INVARIANT) and the
 //! details of every case that did not simply pass, requirement first, then expected, actual
 //! and a curl line (house style §5). GitHub renders it in a job summary.
 
@@ -53,14 +54,15 @@ pub fn render(results: &Results) -> String {
 
     for (title, cases) in by_area(results) {
         let _ = writeln!(s, "\n## {}\n", md(&title));
-        s.push_str("| ID | Tier | Title | Outcome | Status | Code |\n");
-        s.push_str("| --- | --- | --- | --- | --- | --- |\n");
+        s.push_str("| ID | Tier | Evidence | Title | Outcome | Status | Code |\n");
+        s.push_str("| --- | --- | --- | --- | --- | --- | --- |\n");
         for c in cases {
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} | {} |",
+                "| {} | {} | {} | {} | {} | {} | {} |",
                 md(&c.id),
                 md(&c.tier),
+                c.evidence.as_deref().map(md).unwrap_or_default(),
                 md(&c.title),
                 outcome_cell(&c.outcome),
                 c.status.map(|n| n.to_string()).unwrap_or_default(),
@@ -216,7 +218,17 @@ fn outcome_cell(outcome: &str) -> String {
 fn details(c: &CaseRecord) -> String {
     let mut s = format!("\n### {}: {}\n\n", md(&c.id), md(&c.title));
     let _ = writeln!(s, "- Outcome: {}", outcome_cell(&c.outcome));
-    let _ = writeln!(s, "- Requirement ({}): {}", md(&c.tier), md(&c.requirement));
+    let evidence = c
+        .evidence
+        .as_deref()
+        .map(|e| format!(", {}", md(e)))
+        .unwrap_or_default();
+    let _ = writeln!(
+        s,
+        "- Requirement ({}{evidence}): {}",
+        md(&c.tier),
+        md(&c.requirement)
+    );
     if !c.stimulus.is_empty() {
         let _ = writeln!(s, "- Stimulus: {}", md(&c.stimulus));
     }
@@ -253,9 +265,14 @@ fn details(c: &CaseRecord) -> String {
         _ => {}
     }
     for f in &c.findings {
+        let evidence = f
+            .evidence
+            .as_deref()
+            .map(|e| format!(", {}", md(e)))
+            .unwrap_or_default();
         let _ = write!(
             s,
-            "\n**[{}] {}**\n\n- Expected: {}\n- Actual: {}\n",
+            "\n**[{}{evidence}] {}**\n\n- Expected: {}\n- Actual: {}\n",
             md(&f.tier),
             md(&f.check),
             code(&f.expected),

@@ -6,7 +6,9 @@
 //! [`Kind`] (one file of procedures per area) and hands every answer to the one checker (`checker.rs`), which reads the
 //! [`Expect`] of the row.
 //!
-//! Sources are cited by the section of `docs/api-facts.md` that quotes them.
+//! Sources are cited by the section of `docs/api-facts.md` that quotes them ("facts §N"). The
+//! tier of every check follows from its evidence: MUST only for DOC, SPEC and the invariants;
+//! CODE and INFERRED are SHOULD (tests below hold every row to it).
 
 pub use super::expect::*;
 pub use super::model::*;
@@ -19,13 +21,13 @@ pub const RETIRED: &[(&str, &str)] = &[];
 /// The documented top-level codes of a 400 (SPEC GOCLIENT `BadRequestError`, facts §2.1).
 pub const CODES_400: &[&str] = &["INVALID_DATA", "INVALID_REQUEST", "REQUEST_FAILED"];
 
-/// An invalid body: 400, a documented 400 code, nothing stored.
+/// An invalid body: 400 (MUST), a documented 400 code (SHOULD), nothing stored (MUST).
 const INVALID_EXPECT: Expect = Expect::p1_error(&[400], must(Evidence::Spec(SPEC_400)))
-    .codes(CODES_400, must(Evidence::Spec(SPEC_400)))
+    .codes(CODES_400, should(Evidence::Inferred(INFERRED_CODES_400)))
     .stored(unchanged(
         ReadBack::Mfa,
         BEFORE_REJECTED,
-        must(Evidence::Spec(SPEC_400)),
+        must(Evidence::Invariant(REJECTED_CHANGES_NOTHING)),
     ));
 
 /// [`INVALID_EXPECT`], and the error should name the field.
@@ -43,6 +45,23 @@ const INVALID: Case = Case {
     requirement: "400 with a P1Error whose code is a documented 400 code; the stored value unchanged",
     kind: invalid_body(b"", false),
     expect: INVALID_FIELD,
+};
+
+/// A Boolean in another JSON type, which a Jackson-style binder coerces to `value`: SHOULD be
+/// rejected like [`INVALID_FIELD`]; accepting it is a warning naming the leniency (`named`),
+/// provided the answer, the stored value and every read say `value` (MUST).
+const fn coercible(value: bool, named: &'static str) -> Expect {
+    INVALID_FIELD.lenient(value, named, should(Evidence::Inferred(INFERRED_JACKSON)))
+}
+
+/// The defaults of a coercible-body row: the row's baseline is the opposite of `value`, so
+/// that a 200 which stores nothing shows.
+const COERCIBLE: Case = Case {
+    tier: Tier::Should,
+    source: INFERRED_JACKSON,
+    requirement: "SHOULD answer 400 with a documented 400 code and store nothing; a lenient server may \
+                  accept it (a warning) only if its answer, the stored value and every read say the coerced value",
+    ..INVALID
 };
 
 /// PUT `body` as application/json on a user whose value is `baseline`.
@@ -157,18 +176,18 @@ pub const CASES: &[Case] = &[
         stimulus: "PUT .../mfaEnabled {\"mfaEnabled\": true}",
         requirement: "_links.self is the request URL and _links.user the user's URL, both absolute on the API host",
         kind: Kind::Links(Via::Put),
-        expect: LINKS,
+        expect: LINKS_PUT,
     },
     Case {
         id: "MFA-LINKS-02",
         area: Area::Links,
-        tier: Tier::Must,
+        tier: Tier::Should,
         title: "links of the GET answer",
-        source: DOC_EXAMPLE,
+        source: "INFERRED: the GET's body has the same shape as the PUT's (facts §1.3); DOC Read User MFA Enabled",
         stimulus: "GET .../mfaEnabled",
-        requirement: "_links.self is the request URL and _links.user the user's URL, both absolute on the API host",
+        requirement: "MUST answer 200 UserMFAEnabled; SHOULD: _links.self is the request URL and _links.user the user's URL, both absolute on the API host",
         kind: Kind::Links(Via::Get),
-        expect: LINKS,
+        expect: LINKS_GET,
     },
     Case {
         id: "MFA-INVALID-01",
@@ -189,28 +208,32 @@ pub const CASES: &[Case] = &[
         title: "{\"mfaEnabled\": \"true\"}",
         stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": \"true\"}",
         kind: invalid_body(b"{\"mfaEnabled\": \"true\"}", false),
-        ..INVALID
+        expect: coercible(true, "the string \"true\" coerced to true"),
+        ..COERCIBLE
     },
     Case {
         id: "MFA-INVALID-04",
         title: "{\"mfaEnabled\": \"false\"}",
         stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": \"false\"}",
         kind: invalid_body(b"{\"mfaEnabled\": \"false\"}", true),
-        ..INVALID
+        expect: coercible(false, "the string \"false\" coerced to false"),
+        ..COERCIBLE
     },
     Case {
         id: "MFA-INVALID-05",
         title: "{\"mfaEnabled\": 1}",
         stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": 1}",
         kind: invalid_body(b"{\"mfaEnabled\": 1}", false),
-        ..INVALID
+        expect: coercible(true, "the number 1 coerced to true"),
+        ..COERCIBLE
     },
     Case {
         id: "MFA-INVALID-06",
         title: "{\"mfaEnabled\": 0}",
         stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": 0}",
         kind: invalid_body(b"{\"mfaEnabled\": 0}", true),
-        ..INVALID
+        expect: coercible(false, "the number 0 coerced to false"),
+        ..COERCIBLE
     },
     Case {
         id: "MFA-INVALID-07",
@@ -336,7 +359,7 @@ pub const CASES: &[Case] = &[
             .stored(unchanged(
                 ReadBack::Mfa,
                 BEFORE_REJECTED,
-                must(Evidence::Doc(DOC_CONTENT_TYPE)),
+                must(Evidence::Invariant(REJECTED_CHANGES_NOTHING)),
             )),
         ..INVALID
     },
@@ -390,6 +413,14 @@ pub const CASES: &[Case] = &[
         ..INVALID
     },
     Case {
+        id: "MFA-INVALID-26",
+        title: "{\"mfaEnabled\": \"FALSE\"}",
+        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": \"FALSE\"} on a user whose value is true",
+        kind: invalid_body(b"{\"mfaEnabled\": \"FALSE\"}", true),
+        expect: coercible(false, "the upper-case string \"FALSE\" coerced to false"),
+        ..COERCIBLE
+    },
+    Case {
         id: "MFA-HDR-01",
         area: Area::Hdr,
         tier: Tier::Must,
@@ -401,7 +432,7 @@ pub const CASES: &[Case] = &[
         expect: Expect::p1_error(&[415, 400], must(Evidence::Doc(DOC_CONTENT_TYPE))).stored(unchanged(
             ReadBack::Mfa,
             BEFORE_REJECTED,
-            must(Evidence::Doc(DOC_CONTENT_TYPE)),
+            must(Evidence::Invariant(REJECTED_CHANGES_NOTHING)),
         )),
     },
     Case {
@@ -463,11 +494,11 @@ pub const CASES: &[Case] = &[
         area: Area::Auth,
         tier: Tier::Must,
         title: "the Basic scheme with client credentials",
-        source: DOC_AUTH,
+        source: SPEC_BEARER_ONLY,
         stimulus: "PUT {\"mfaEnabled\": true} with Authorization: Basic <client id:secret>",
-        requirement: "401 with a P1Error; the stored value unchanged",
+        requirement: "a 4xx with a P1Error, never served (SHOULD: 401); the stored value unchanged",
         kind: Kind::Unauthorized(BadAuth::Basic, Via::Put),
-        expect: AUTH_PUT,
+        expect: AUTH_BASIC,
     },
     Case {
         id: "MFA-AUTH-04",
@@ -479,7 +510,7 @@ pub const CASES: &[Case] = &[
         requirement: "401 with a P1Error",
         kind: Kind::Unauthorized(BadAuth::Missing, Via::Get),
         expect: Expect::p1_error(&[401], must(Evidence::Doc(DOC_AUTH)))
-            .codes(&["ACCESS_FAILED"], should(Evidence::Spec(DOC_AUTH))),
+            .codes(&["ACCESS_FAILED"], should(Evidence::Inferred(INFERRED_401_CODE))),
     },
     Case {
         id: "MFA-PATH-01",
@@ -512,9 +543,7 @@ pub const CASES: &[Case] = &[
         stimulus: "PUT {\"mfaEnabled\": true} on users/not-a-uuid/mfaEnabled",
         requirement: "4xx with a P1Error (400 and 404 both conform)",
         kind: Kind::NonUuidUser,
-        expect: Expect::client_error(must(Evidence::Inferred(
-            "SPEC path parameter userID; the response is undocumented (facts §3)",
-        ))),
+        expect: Expect::client_error(must(Evidence::Invariant(NO_SUCH_USER))),
     },
     Case {
         id: "MFA-PATH-04",
@@ -529,7 +558,7 @@ pub const CASES: &[Case] = &[
             unchanged(
                 ReadBack::Mfa,
                 "the value before the cross-environment request",
-                must(Evidence::Spec(DOC_FOREIGN_ENV)),
+                must(Evidence::Invariant(REJECTED_CHANGES_NOTHING)),
             ),
         ),
     },
@@ -675,7 +704,9 @@ pub const CASES: &[Case] = &[
         title: "generated invalid bodies",
         source: SPEC_400,
         stimulus: "PUT .../mfaEnabled with generated JSON values and byte strings that are not {\"mfaEnabled\": <Boolean>}",
-        requirement: "each answers 400 with a P1Error (never 2xx or 5xx) and leaves the value unchanged",
+        requirement: "each answers 400 with a P1Error (never 5xx) and leaves the value unchanged; a body a \
+                      Jackson-style binder coerces (\"true\", \"FALSE\", 1, 0) may be accepted with a warning if \
+                      the answer, the stored value and every read say the coerced value",
         kind: Kind::Fuzz,
         expect: INVALID_EXPECT,
     },
@@ -732,6 +763,70 @@ mod tests {
             by_id("MFA-BODY-03").map(Case::test_name).as_deref(),
             Some("body_03")
         );
+    }
+
+    /// MUST only for DOC, SPEC and the invariants; CODE and INFERRED are SHOULD.
+    #[test]
+    fn every_tier_follows_from_its_evidence() {
+        for c in CASES {
+            for g in c.expect.grades() {
+                assert!(
+                    g.tier == Tier::Should || g.evidence.allows_must(),
+                    "{}: MUST resting on {} ({})",
+                    c.id,
+                    g.evidence.marker(),
+                    g.evidence.source()
+                );
+                assert!(!g.evidence.source().is_empty(), "{}: empty evidence", c.id);
+            }
+            assert_eq!(c.headline().tier, c.tier, "{}: headline grade", c.id);
+        }
+    }
+
+    /// The regrades of issue 10: what no DOC or SPEC states for this endpoint is SHOULD.
+    #[test]
+    fn undocumented_details_are_should() {
+        let grade = |id: &str| by_id(id).expect(id).expect;
+        for id in ["MFA-INVALID-01", "MFA-INVALID-10", "MFA-FUZZ-01"] {
+            assert_eq!(
+                grade(id).codes.map(|c| c.grade.tier),
+                Some(Tier::Should),
+                "{id}"
+            );
+        }
+        for id in [
+            "MFA-INVALID-03",
+            "MFA-INVALID-04",
+            "MFA-INVALID-05",
+            "MFA-INVALID-06",
+            "MFA-INVALID-26",
+        ] {
+            let l = grade(id).lenient.expect(id);
+            assert_eq!(l.grade.tier, Tier::Should, "{id}");
+            assert_eq!(by_id(id).map(|c| c.tier), Some(Tier::Should), "{id}");
+        }
+        let basic = grade("MFA-AUTH-03");
+        assert_eq!(basic.status, Statuses::ClientError);
+        assert_eq!(
+            basic.prefers_status.map(|p| (p.status, p.grade.tier)),
+            Some((401, Tier::Should))
+        );
+        assert_eq!(
+            grade("MFA-LINKS-02").procedure.map(|g| g.tier),
+            Some(Tier::Should)
+        );
+        assert_eq!(
+            grade("MFA-LINKS-01").procedure.map(|g| g.tier),
+            Some(Tier::Must)
+        );
+        for c in CASES.iter().filter(|c| c.area == Area::Method) {
+            assert_eq!(
+                c.expect.body.map(|g| g.tier),
+                Some(Tier::Should),
+                "{}",
+                c.id
+            );
+        }
     }
 
     #[test]

@@ -9,7 +9,7 @@ use uuid::Uuid;
 
 use crate::http::{Exchange, Request};
 
-use super::cases::{Case, JSON, Method, Tier, UserContent, Via};
+use super::cases::{Case, Expect, Grade, JSON, Method, Tier, UserContent, Via};
 use super::outcome::{CaseResult, Finding, Outcome};
 use super::session::{Session, USER_PREFIX};
 
@@ -38,6 +38,9 @@ pub(super) type Step<T> = Result<T, Abort>;
 pub(super) struct CaseCtx {
     pub(super) session: Arc<Session>,
     pub(super) case: &'static Case,
+    /// What the checker accepts: the row's [`Expect`], which a probe may narrow (the fuzzer
+    /// tolerates a lenient answer to the bodies a Jackson-style binder coerces).
+    pub(super) expect: Expect,
     pub(super) shared: Arc<Mutex<Shared>>,
     pub(super) findings: Vec<Finding>,
     pub(super) status: Option<u16>,
@@ -58,6 +61,7 @@ impl CaseCtx {
         CaseCtx {
             session,
             case,
+            expect: case.expect,
             shared,
             findings: Vec::new(),
             status: None,
@@ -82,6 +86,7 @@ impl CaseCtx {
             id: c.id.to_string(),
             area: c.area,
             tier: c.tier,
+            evidence: c.evidence(),
             title: c.title.to_string(),
             requirement: c.requirement.to_string(),
             source: c.source.to_string(),
@@ -99,16 +104,36 @@ impl CaseCtx {
 
     // ------------------------------------------------------------------ recording
 
+    /// Record an unmet check, graded.
     pub(super) fn note(
         &mut self,
-        tier: Tier,
+        grade: Grade,
         check: impl Into<String>,
         expected: impl Into<String>,
         actual: impl Into<String>,
         ex: Option<&Exchange>,
     ) {
         self.findings.push(Finding {
-            tier,
+            tier: grade.tier,
+            evidence: Some(grade.evidence.marker()),
+            check: check.into(),
+            expected: expected.into(),
+            actual: actual.into(),
+            reproduce: ex.map(|e| e.request.curl()),
+        });
+    }
+
+    /// Record a MUST finding that is no check of the API: a set-up step that failed, a panic.
+    pub(super) fn note_unjudged(
+        &mut self,
+        check: impl Into<String>,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+        ex: Option<&Exchange>,
+    ) {
+        self.findings.push(Finding {
+            tier: Tier::Must,
+            evidence: None,
             check: check.into(),
             expected: expected.into(),
             actual: actual.into(),
@@ -119,14 +144,14 @@ impl CaseCtx {
     pub(super) fn ensure(
         &mut self,
         ok: bool,
-        tier: Tier,
+        grade: Grade,
         check: &str,
         expected: impl Into<String>,
         actual: impl FnOnce() -> String,
         ex: Option<&Exchange>,
     ) -> bool {
         if !ok {
-            self.note(tier, check, expected, actual(), ex);
+            self.note(grade, check, expected, actual(), ex);
         }
         ok
     }
@@ -318,8 +343,7 @@ impl CaseCtx {
     pub(super) async fn user_with(&mut self, baseline: bool) -> Step<String> {
         let (id, ex) = self.create_user(Some(baseline), UserContent::Json).await?;
         let Some(id) = id else {
-            self.note(
-                Tier::Must,
+            self.note_unjudged(
                 "set-up: Create User",
                 "HTTP 201 with a User id",
                 ex.summary(),
@@ -330,8 +354,7 @@ impl CaseCtx {
         if self.read_value(&id).await? != Some(baseline) {
             let ex = self.send(self.put_value(&id, baseline)).await?;
             if !(200..300).contains(&ex.status) {
-                self.note(
-                    Tier::Must,
+                self.note_unjudged(
                     "set-up: PUT .../mfaEnabled",
                     "HTTP 200",
                     ex.summary(),

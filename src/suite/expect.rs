@@ -8,7 +8,10 @@ use super::model::Method;
 use crate::schema::Schema;
 
 /// How binding a requirement is. MUST failures fail the run; SHOULD failures warn, and fail
-/// only in strict mode (`PINGONE_STRICT=true`).
+/// only in strict mode (`PINGONE_STRICT=true`). The tier follows from the [`Evidence`]: MUST
+/// only for what Ping's documentation (DOC) or an OpenAPI document (SPEC) states, and for the
+/// invariants every correct server keeps (INVARIANT); what rests on Ping's client code (CODE)
+/// or on inference (INFERRED) is SHOULD. A unit test of `cases.rs` holds every row to it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 pub enum Tier {
     /// Documented (DOC) or specified (SPEC) behaviour.
@@ -66,6 +69,16 @@ impl Evidence {
             | Evidence::Inferred(s)
             | Evidence::Invariant(s) => s,
         }
+    }
+}
+
+impl Evidence {
+    /// Whether a check resting on this evidence may be MUST: DOC, SPEC and the invariants.
+    pub fn allows_must(self) -> bool {
+        matches!(
+            self,
+            Evidence::Doc(_) | Evidence::Spec(_) | Evidence::Invariant(_)
+        )
     }
 }
 
@@ -252,6 +265,25 @@ pub struct Expect {
     /// (the `_links` hrefs of MFA-LINKS, the token response of MFA-TOKEN-01); `None` where it
     /// makes none.
     pub procedure: Option<Grade>,
+    /// Tier and evidence of the body checks of the main answer (a JSON media type, JSON, valid
+    /// against its schema) where they differ from the checker's default, e.g. for answers that
+    /// may come from a gateway rather than the endpoint; `None`: the default.
+    pub body: Option<Grade>,
+    /// A lenient binder may accept the body and store this value (Jackson's scalar coercion,
+    /// facts §11.1): such an answer is a SHOULD-level warning, provided the answer, the stored
+    /// value and every read say this value (MUST).
+    pub lenient: Option<Lenient>,
+}
+
+/// A lenient answer a row tolerates: a body that a Jackson-style binder coerces to `value`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Lenient {
+    /// The Boolean the body coerces to.
+    pub value: bool,
+    /// How the leniency is named in the warning, e.g. `the string "true" coerced to true`.
+    pub named: &'static str,
+    /// Tier and evidence of the preference for a rejection (SHOULD).
+    pub grade: Grade,
 }
 
 impl Expect {
@@ -288,6 +320,8 @@ impl Expect {
             names_field: None,
             stored: Stored::Unchecked,
             procedure: None,
+            body: None,
+            lenient: None,
         }
     }
 
@@ -346,6 +380,43 @@ impl Expect {
     pub const fn stored(mut self, stored: Stored) -> Expect {
         self.stored = stored;
         self
+    }
+
+    /// The grade of the body checks of the main answer, instead of the checker's default.
+    pub const fn body(mut self, grade: Grade) -> Expect {
+        self.body = Some(grade);
+        self
+    }
+
+    /// A Jackson-style binder may accept the body and store `value`; `named` names the
+    /// leniency in the warning, `grade` is the preference for a rejection (SHOULD).
+    pub const fn lenient(mut self, value: bool, named: &'static str, grade: Grade) -> Expect {
+        self.lenient = Some(Lenient {
+            value,
+            named,
+            grade,
+        });
+        self
+    }
+
+    /// Every grade the row states, for the tests that hold tiers to their evidence.
+    pub fn grades(&self) -> Vec<Grade> {
+        let mut g = vec![self.status_grade];
+        g.extend(self.codes.map(|c| c.grade));
+        g.extend(self.carries_sent);
+        if let Rejection::Either(p) = self.rejection {
+            g.push(p.grade);
+        }
+        g.extend(self.prefers_status.map(|p| p.grade));
+        g.extend(self.allow.map(|(_, grade)| grade));
+        g.extend(self.names_field);
+        if let Stored::Reads { grade, .. } = self.stored {
+            g.push(grade);
+        }
+        g.extend(self.procedure);
+        g.extend(self.body);
+        g.extend(self.lenient.map(|l| l.grade));
+        g
     }
 
     /// The grade of the area procedure's own checks.

@@ -1,6 +1,11 @@
 //! MFA-FUZZ-01: property-based invalid bodies. Generated bodies that are not
 //! `{"mfaEnabled": <Boolean>}` each go through the same probe as the invalid-body cases; a
 //! failing input is shrunk to a minimal one, whose findings are reported.
+//!
+//! A body that a Jackson-style binder coerces (`"true"`/`"false"` in any case, an integer;
+//! facts §11.1) may be accepted: that is a warning, provided the coerced value is what the
+//! answer says, what is stored and what reads return. The search goes on past such warnings
+//! for a MUST failure, and reports the first warning only when it finds none.
 
 use std::sync::{Arc, Mutex};
 
@@ -9,7 +14,7 @@ use proptest::test_runner::{Config as PropConfig, RngAlgorithm, TestRng, TestRun
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use super::cases::{Case, JSON, Tier};
+use super::cases::{Case, Evidence, Grade, JSON, Lenient, Tier, should};
 use super::ctx::{CaseCtx, Shared, Step};
 use super::outcome::Finding;
 use super::session::Session;
@@ -66,19 +71,40 @@ impl CaseCtx {
                     self.findings.push(f);
                 }
             }
-            Err(e) => self.note(
-                Tier::Must,
-                "the fuzz run completes",
-                "no panic",
-                e.to_string(),
-                None,
-            ),
+            Err(e) => self.note_unjudged("the fuzz run completes", "no panic", e.to_string(), None),
         }
         Ok(())
     }
 }
 
 type FuzzFailure = (Vec<u8>, Vec<u8>, Vec<Finding>);
+
+/// The leniency the fuzzer tolerates (facts §11.1).
+const JACKSON: Grade = should(Evidence::Inferred(
+    "PingOne's services appear Jackson-based, and Jackson's defaults coerce \"true\"/\"false\" in any case and \
+     integers to Booleans; whether a tenant does is unknown (facts §11.1)",
+));
+
+/// The Boolean a Jackson-style binder makes of `body`'s mfaEnabled, if it coerces it: a
+/// string `true` or `false` in any letter case (surrounding whitespace trimmed), or an integer
+/// (0 is false, anything else true). Floats, other strings and other types are not coerced.
+pub fn jackson_boolean(body: &[u8]) -> Option<bool> {
+    let value = serde_json::from_slice::<Value>(body).ok()?;
+    match value.as_object()?.get("mfaEnabled")? {
+        Value::String(s) => {
+            let s = s.trim();
+            if s.eq_ignore_ascii_case("true") {
+                Some(true)
+            } else if s.eq_ignore_ascii_case("false") {
+                Some(false)
+            } else {
+                None
+            }
+        }
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.as_i64().is_none_or(|i| i != 0)),
+        _ => None,
+    }
+}
 
 /// Generate, probe and shrink on a blocking thread (proptest's value trees are not `Send`).
 /// Returns the requests sent, the minimal failure if any, and why the fuzzing stopped early
@@ -107,21 +133,36 @@ fn fuzz_blocking(
             return Vec::new();
         }
         let mut ctx = CaseCtx::new(session.clone(), case, shared.clone());
-        let _ = handle.block_on(ctx.invalid_probe(user, body, JSON, false));
+        let coerced = jackson_boolean(body);
+        ctx.expect.lenient = coerced.map(|value| Lenient {
+            value,
+            named: "a string \"true\"/\"false\" or an integer coerced to a Boolean",
+            grade: JACKSON,
+        });
+        // The baseline is the opposite of what a coercing server would store, so that an
+        // acceptance that stores nothing shows.
+        let baseline = coerced == Some(false);
+        if baseline {
+            let _ = handle.block_on(session.send(ctx.put_value(user, true)));
+            requests += 1;
+        }
+        let _ = handle.block_on(ctx.invalid_probe(user, body, JSON, baseline));
         requests += ctx.requests;
         if let Some(e) = ctx.error.take() {
             // The target became unavailable: what this probe saw is no verdict.
             *error.borrow_mut() = Some(e);
             return Vec::new();
         }
-        // A rejected probe that wrote anyway leaves the value changed; put it back so the
-        // next probe starts from the baseline.
-        if !ctx.findings.is_empty() {
+        // A probe that changed the value leaves it changed; put it back so the next probe
+        // starts from false.
+        if !ctx.findings.is_empty() || baseline {
             let _ = handle.block_on(session.send(ctx.put_value(user, false)));
             requests += 1;
         }
         ctx.findings
     };
+    let must = |f: &[Finding]| f.iter().any(|f| f.tier == Tier::Must);
+    let mut warning: Option<FuzzFailure> = None;
     for _ in 0..cases {
         if error.borrow().is_some() {
             break;
@@ -134,6 +175,11 @@ fn fuzz_blocking(
         if findings.is_empty() {
             continue;
         }
+        if !must(&findings) {
+            // A warning (a leniency, say): kept, and the search goes on for a failure.
+            warning.get_or_insert((original.clone(), original, findings));
+            continue;
+        }
         let (mut minimal, mut minimal_findings) = (original.clone(), findings);
         let mut budget = 64;
         if tree.simplify() {
@@ -141,7 +187,7 @@ fn fuzz_blocking(
                 budget -= 1;
                 let candidate = tree.current();
                 let f = probe(&candidate);
-                if f.is_empty() {
+                if !must(&f) {
                     if !tree.complicate() {
                         break;
                     }
@@ -162,7 +208,7 @@ fn fuzz_blocking(
         );
     }
     let stopped = error.borrow_mut().take();
-    (requests, None, stopped)
+    (requests, warning, stopped)
 }
 
 /// Bodies that are not a valid UserMFAEnabled: JSON values of every shape (with mfaEnabled
@@ -226,6 +272,32 @@ mod tests {
         assert!(!is_valid_body(b"{\"mfaEnabled\": \"true\"}"));
         assert!(!is_valid_body(b"[true]"));
         assert!(!is_valid_body(b""));
+    }
+
+    #[test]
+    fn jackson_coercion_follows_facts_11_1() {
+        for (body, expected) in [
+            (&b"{\"mfaEnabled\": \"true\"}"[..], Some(true)),
+            (b"{\"mfaEnabled\": \"FALSE\"}", Some(false)),
+            (b"{\"mfaEnabled\": \" True \"}", Some(true)),
+            (b"{\"mfaEnabled\": 1}", Some(true)),
+            (b"{\"mfaEnabled\": -7}", Some(true)),
+            (b"{\"mfaEnabled\": 0}", Some(false)),
+            (b"{\"mfaEnabled\": 1.5}", None),
+            (b"{\"mfaEnabled\": 1.0}", None),
+            (b"{\"mfaEnabled\": \"yes\"}", None),
+            (b"{\"mfaEnabled\": null}", None),
+            (b"{\"mfaEnabled\": [1]}", None),
+            (b"[{\"mfaEnabled\": 1}]", None),
+            (b"{\"enabled\": 1}", None),
+        ] {
+            assert_eq!(
+                jackson_boolean(body),
+                expected,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use super::expect::{Expect, Tier};
+use super::expect::{Expect, Grade, Rejection, Tier};
 
 /// Groups of cases, for reports and for `cargo test --test conformance <stem>_` selection.
 /// Each variant is named as the stem of its IDs (`MFA-HDR-01` is [`Area::Hdr`]); the serialised
@@ -261,6 +261,36 @@ pub struct Case {
 }
 
 impl Case {
+    /// The grade of the headline requirement: the first of the row's SHOULD preference (accept
+    /// or reject), preferred status, procedure checks and status check whose tier is the
+    /// case's [`Case::tier`]. Reports show its evidence next to the tier.
+    pub fn headline(&self) -> Grade {
+        let e = &self.expect;
+        let preference = match e.rejection {
+            Rejection::Either(p) => Some(p.grade),
+            _ => None,
+        };
+        [
+            preference,
+            e.lenient
+                .map(|l| l.grade)
+                .filter(|_| self.tier == Tier::Should),
+            e.prefers_status.map(|p| p.grade),
+            e.procedure,
+            Some(e.status_grade),
+        ]
+        .into_iter()
+        .flatten()
+        .find(|g| g.tier == self.tier)
+        .unwrap_or(e.status_grade)
+    }
+
+    /// The marker of the evidence the headline requirement rests on: `DOC`, `SPEC`, `CODE`,
+    /// `INFERRED` or `INVARIANT`.
+    pub fn evidence(&self) -> &'static str {
+        self.headline().evidence.marker()
+    }
+
     /// The test name: `MFA-BODY-03` becomes `body_03`.
     pub fn test_name(&self) -> String {
         self.id

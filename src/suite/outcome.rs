@@ -13,6 +13,10 @@ use super::cases::{Area, Tier};
 pub struct Finding {
     /// MUST or SHOULD.
     pub tier: Tier,
+    /// What the check rests on: `DOC`, `SPEC`, `CODE`, `INFERRED` or `INVARIANT`; `None` for
+    /// a finding that is no check of the API (a failed set-up, a panic, no answer).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<&'static str>,
     /// What was checked.
     pub check: String,
     /// What the documentation promises.
@@ -74,6 +78,9 @@ pub struct CaseResult {
     pub area: Area,
     /// Headline tier.
     pub tier: Tier,
+    /// What the headline requirement rests on: `DOC`, `SPEC`, `CODE`, `INFERRED` or
+    /// `INVARIANT`.
+    pub evidence: &'static str,
     /// Title.
     pub title: String,
     /// Requirement.
@@ -115,9 +122,10 @@ impl CaseResult {
     /// curl line. Contains no secret: requests are recorded without credentials.
     pub fn render(&self) -> String {
         let mut s = format!(
-            "{} [{}] {}: {}\n  requirement: {}\n  source: {}\n  stimulus: {}\n",
+            "{} [{} {}] {}: {}\n  requirement: {}\n  source: {}\n  stimulus: {}\n",
             self.id,
             self.tier.as_str(),
+            self.evidence,
             self.title,
             self.outcome.label().to_uppercase(),
             self.requirement,
@@ -151,8 +159,9 @@ impl CaseResult {
         for f in &self.findings {
             let _ = write!(
                 s,
-                "  ✗ [{}] {}\n      expected: {}\n      actual:   {}\n",
+                "  ✗ [{}{}] {}\n      expected: {}\n      actual:   {}\n",
                 f.tier.as_str(),
+                f.evidence.map(|e| format!(" {e}")).unwrap_or_default(),
                 f.check,
                 f.expected,
                 f.actual

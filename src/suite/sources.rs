@@ -1,6 +1,6 @@
 //! The documentation lines the cases rest on, and the expectations several rows of `cases.rs`
-//! share. Sources are cited by the section of `docs/api-facts.md` that quotes
-//! them.
+//! share. Sources are cited by the section of `docs/api-facts.md` that quotes them ("facts
+//! §N"); the tier of each check follows from its evidence (see [`Tier`](super::expect::Tier)).
 
 use crate::schema::Schema;
 
@@ -24,6 +24,13 @@ pub(super) const DOC_FOREIGN_ENV: &str = "SPEC GOCLIENT 403 \"This may occur if 
 DOC error codes within a 4xx class may change (facts §2.1, §3)";
 pub(super) const DOC_405: &str = "DOC \"When a method is not supported, the platform returns a 405 METHOD NOT \
 ALLOWED error\"; SPEC only GET and PUT on .../mfaEnabled (facts §1.1, §3)";
+/// The 405 itself: documented on the conventions page of PingOne's authentication API, not of
+/// this one, and a gateway may refuse the method first.
+pub(super) const DOC_405_ELSEWHERE: &str = "DOC conventions page of PingOne's authentication API: \"When a method is not \
+supported, the platform returns a 405 METHOD NOT ALLOWED error\" (facts §3); that page is not this API's, and a \
+gateway may refuse the method first";
+pub(super) const SPEC_METHODS: &str = "SPEC declares only GET and PUT on .../mfaEnabled (facts §1.1): another method \
+cannot succeed";
 pub(super) const DOC_CREATE: &str = "DOC \"You can enable multi-factor authentication by setting mfaEnabled to true \
 with POST Create User, POST Create User (Import), or PUT Update User MFA Enabled\"; SPEC Create User 201 \
 User (facts §1.4, §5)";
@@ -40,6 +47,29 @@ pub(super) const SPEC_DETAIL_TARGET: &str = "SPEC P1Error details[].target \"The
 targeting mfaEnabled (facts §2.1, §3)";
 pub(super) const SPEC_JSON_TEXT: &str = "RFC 8259 §2 (JSON-text = ws value ws) and §8.1 (UTF-8); SPEC 400 \
 \"Malformed JSON\" (facts §3)";
+/// The exact top-level code of a 400.
+pub(super) const INFERRED_CODES_400: &str = "GOCLIENT's BadRequestError codes INVALID_DATA, INVALID_REQUEST, \
+REQUEST_FAILED are SPEC for other operations only (GOCLIENT has no mfaEnabled path, facts §8), and DOC says the \
+specific code within a class may change (facts §2.1)";
+/// The exact body of a 401.
+pub(super) const INFERRED_401_CODE: &str = "GOCLIENT UnauthorizedError code ACCESS_FAILED is SPEC for other \
+operations; no source gives this endpoint's 401 body (facts §2.2, §10 question 1)";
+/// The exact status for a scheme other than bearer.
+pub(super) const INFERRED_BASIC_401: &str = "the spec declares 401 for a request without valid bearer \
+authorization; whether a Basic header is refused with 401 or 400 is stated nowhere (facts §1.1, §11.6 item 5)";
+/// The only declared security scheme.
+pub(super) const SPEC_BEARER_ONLY: &str = "SPEC the only security scheme is bearer (JWT): a request without a \
+bearer token is refused, never served (facts §1.1, §4)";
+/// Jackson's scalar coercion of Booleans.
+pub(super) const INFERRED_JACKSON: &str = "PingOne's services appear Jackson-based, and Jackson's defaults coerce \"true\"/\"false\" \
+in any case and integers to Booleans; whether a tenant does is unknown (facts §11.1): accepting is a leniency, \
+not a contract failure";
+/// A rejected request changes nothing.
+pub(super) const REJECTED_CHANGES_NOTHING: &str =
+    "a rejected request changes nothing (facts, markers and tiers)";
+/// A request that names no user of this environment cannot succeed.
+pub(super) const NO_SUCH_USER: &str = "never a 5xx for a client error, and no user of the environment has an id \
+that is not a UUID (SPEC/CODE ids are UUIDs, facts §3), so the request cannot succeed";
 pub(super) const INFERRED_CASE: &str = "INFERRED: property names are case-sensitive in JSON (RFC 8259 §4 does not \
 fold case); the docs name only mfaEnabled and say nothing of other spellings (facts §1.1, §3)";
 
@@ -91,27 +121,57 @@ pub(super) const fn write_or_reject(
     .stored(Stored::AsAnswered)
 }
 
-pub(super) const METHOD_EXPECT: Expect = Expect::client_error(must(Evidence::Doc(DOC_405)))
-    .prefers_status(405, "unsupported method", should(Evidence::Doc(DOC_405)))
+/// An unsupported method: MUST a 4xx that changes nothing; SHOULD a 405 with `Allow`, in a
+/// P1Error (the answer may come from a gateway, so its body is SHOULD too).
+pub(super) const METHOD_EXPECT: Expect = Expect::client_error(must(Evidence::Spec(SPEC_METHODS)))
+    .prefers_status(
+        405,
+        "unsupported method",
+        should(Evidence::Doc(DOC_405_ELSEWHERE)),
+    )
     .allow(
         Method::Put,
         should(Evidence::Spec(
             "RFC 9110 §15.5.6: the origin server MUST generate an Allow header in a 405",
         )),
     )
+    .body(should(Evidence::Inferred(
+        "an unsupported method may be refused by a gateway or the routing layer before the \
+         service sees it, in its own format (facts §3)",
+    )))
     .reads(
         StoredValue::Before,
         ReadBack::MfaAndUser,
         "the value before the unsupported request",
-        must(Evidence::Doc(DOC_405)),
+        must(Evidence::Invariant(REJECTED_CHANGES_NOTHING)),
     );
 
 pub(super) const AUTH_PUT: Expect = Expect::p1_error(&[401], must(Evidence::Doc(DOC_AUTH)))
-    .codes(&["ACCESS_FAILED"], should(Evidence::Spec(DOC_AUTH)))
+    .codes(
+        &["ACCESS_FAILED"],
+        should(Evidence::Inferred(INFERRED_401_CODE)),
+    )
     .stored(unchanged(
         ReadBack::Mfa,
         "the value before the unauthorized request",
-        must(Evidence::Doc(DOC_AUTH)),
+        must(Evidence::Invariant(REJECTED_CHANGES_NOTHING)),
+    ));
+
+/// A scheme other than bearer: MUST a 4xx that changes nothing; SHOULD exactly 401.
+pub(super) const AUTH_BASIC: Expect = Expect::client_error(must(Evidence::Spec(SPEC_BEARER_ONLY)))
+    .prefers_status(
+        401,
+        "a scheme other than bearer answers 401",
+        should(Evidence::Inferred(INFERRED_BASIC_401)),
+    )
+    .codes(
+        &["ACCESS_FAILED"],
+        should(Evidence::Inferred(INFERRED_401_CODE)),
+    )
+    .stored(unchanged(
+        ReadBack::Mfa,
+        "the value before the unauthorized request",
+        must(Evidence::Invariant(REJECTED_CHANGES_NOTHING)),
     ));
 
 pub(super) const NOT_FOUND: Expect = Expect::p1_error(&[404], must(Evidence::Doc(DOC_NOT_FOUND)))
@@ -137,12 +197,25 @@ pub(super) const UPDATE_USER: Expect =
             must(Evidence::Doc(DOC_CANNOT_UPDATE)),
         );
 
-pub(super) const LINKS: Expect = Expect::ok(
+/// The PUT answer's `_links`: `self` and `user` as in the published example (MUST).
+pub(super) const LINKS_PUT: Expect = Expect::ok(
     &[200],
     Schema::UserMfaEnabled,
     must(Evidence::Doc(DOC_EXAMPLE)),
 )
 .procedure(must(Evidence::Doc(DOC_EXAMPLE)));
+
+/// The GET answer's `_links`: the read page documents the model, not its links; that they are
+/// the PUT's is inferred (SHOULD).
+pub(super) const LINKS_GET: Expect = Expect::ok(
+    &[200],
+    Schema::UserMfaEnabled,
+    must(Evidence::Doc(DOC_READ)),
+)
+.procedure(should(Evidence::Inferred(
+    "the GET's body has the same shape as the PUT's, _links.self and _links.user included \
+     (INFERRED, facts §1.3)",
+)));
 
 /// GET .../mfaEnabled: 200 UserMFAEnabled (set-up reads).
 pub(super) const READ_VALUE: Expect = Expect::ok(

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::super::cases::{Method, Tier};
+use super::super::cases::Method;
 use super::super::ctx::{Abort, CaseCtx, Step, lock};
 use super::super::sources::READ_VALUE;
 
@@ -20,8 +20,7 @@ impl CaseCtx {
             .json()
             .and_then(|j| j.get("mfaEnabled").and_then(Value::as_bool))
         else {
-            self.note(
-                Tier::Must,
+            self.note_unjudged(
                 "set-up: read PINGONE_TEST_USER_ID's mfaEnabled",
                 "HTTP 200 with a Boolean mfaEnabled",
                 ex.summary(),

@@ -2,16 +2,27 @@
 
 use serde_json::Value;
 
-use super::super::cases::Via;
+use super::super::cases::{Evidence, Grade, Via, should};
 use super::super::ctx::{CaseCtx, Step};
+
+/// The relations the published example names (facts §1.3).
+const DOCUMENTED: [&str; 2] = ["self", "user"];
+
+/// A relation beyond `self` and `user`: a change to review, not a broken contract.
+const ADDITIONAL: Grade = should(Evidence::Doc(
+    "the published example answer names exactly self and user (facts §1.3); SPEC \
+     LinksHATEOAS allows any relation, so another one is a change to review, not a break",
+));
 
 impl CaseCtx {
     pub(super) async fn links(&mut self, via: Via) -> Step<()> {
         let user = self.user_with(false).await?;
         let ex = self.send_main(self.via(via, &user)).await?;
-        if !self.check(&ex, &self.case.expect) {
+        let expect = self.expect;
+        if !self.check(&ex, &expect) {
             return Ok(());
         }
+        let grade = expect.procedure_grade();
         let links = ex
             .json()
             .and_then(|j| j.get("_links").cloned())
@@ -28,7 +39,7 @@ impl CaseCtx {
         let want_user = self.user_url(&user);
         self.ensure(
             self_href.as_deref() == Some(want_self.as_str()),
-            self.case.expect.procedure_grade().tier,
+            grade,
             "_links.self.href is the request URL",
             want_self.clone(),
             || show_opt(self_href.as_deref()),
@@ -36,10 +47,27 @@ impl CaseCtx {
         );
         self.ensure(
             user_href.as_deref() == Some(want_user.as_str()),
-            self.case.expect.procedure_grade().tier,
+            grade,
             "_links.user.href is the user's URL",
             want_user.clone(),
             || show_opt(user_href.as_deref()),
+            Some(&ex),
+        );
+        let additional: Vec<String> = links
+            .as_object()
+            .map(|o| {
+                o.keys()
+                    .filter(|k| !DOCUMENTED.contains(&k.as_str()))
+                    .cloned()
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.ensure(
+            additional.is_empty(),
+            ADDITIONAL,
+            "_links names only the documented relations (another relation is a change to review)",
+            "self and user",
+            || format!("also {}", additional.join(", ")),
             Some(&ex),
         );
         self.links = Some(redact(

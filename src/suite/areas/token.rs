@@ -73,14 +73,14 @@ impl CaseCtx {
                 kind("expires_in")
             )
         };
-        let expect = self.case.expect;
+        let expect = self.expect;
         let status_ok = expect.status.matches(ex.status);
         match probe {
             TokenProbe::Issue => {
                 let ct = ex.header("content-type").unwrap_or("");
                 self.ensure(
                     status_ok,
-                    expect.status_grade.tier,
+                    expect.status_grade,
                     "status",
                     expect.status.describe(),
                     || shape(&body),
@@ -88,7 +88,7 @@ impl CaseCtx {
                 );
                 self.ensure(
                     is_json_media_type(ct),
-                    self.case.expect.procedure_grade().tier,
+                    expect.procedure_grade(),
                     "Content-Type is JSON",
                     "application/json",
                     || format!("Content-Type: {ct}"),
@@ -104,7 +104,7 @@ impl CaseCtx {
                     .is_some_and(|n| n > 0);
                 self.ensure(
                     has_token && bearer && expires,
-                    self.case.expect.procedure_grade().tier,
+                    expect.procedure_grade(),
                     "the token response",
                     "access_token a non-empty string, token_type Bearer, expires_in a positive integer",
                     || shape(&body),
@@ -114,7 +114,7 @@ impl CaseCtx {
             TokenProbe::WrongSecret => {
                 self.ensure(
                     status_ok && !has_token,
-                    expect.status_grade.tier,
+                    expect.status_grade,
                     "a wrong secret gets no token",
                     format!("{} without an access_token", expect.status.describe()),
                     || shape(&body),
@@ -128,7 +128,7 @@ impl CaseCtx {
                 if let Some(codes) = expect.codes {
                     self.ensure(
                         codes.accepted.contains(&error),
-                        codes.grade.tier,
+                        codes.grade,
                         "the OAuth error",
                         format!("error {}", codes.accepted.join(" or ")),
                         || format!("error {error}"),
