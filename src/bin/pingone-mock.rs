@@ -146,6 +146,12 @@ struct Cli {
     /// Delay every answer by N milliseconds
     #[arg(long, value_name = "N", env = "PINGONE_MOCK_LATENCY_MS")]
     latency_ms: Option<u64>,
+    /// Every N-th request meets a transient fault before the API (nothing changes), in
+    /// rotation: 502 with an HTML page, 503 without Retry-After, 504, a dropped connection; for
+    /// testing a client's retries
+    #[arg(long, value_name = "N", env = "PINGONE_MOCK_FLAKY",
+          value_parser = clap::value_parser!(u32).range(1..))]
+    flaky: Option<u32>,
     /// Behave like a recorded target: switch on the alternatives its behaviour profile shows
     /// (a snapshots/profile__NAME.snap file, or the profile.json of a results directory's
     /// profile); alternative flags given besides are switched on too
@@ -239,6 +245,7 @@ fn options_from(cli: Cli, profile: Option<&Profile>) -> MockOptions {
         token_endpoint_auth_method: cli.token_endpoint_auth_method.parse().unwrap_or_default(),
         rate_limit: cli.rate_limit,
         latency: cli.latency_ms.map(Duration::from_millis),
+        flaky: cli.flaky,
         alternatives: cli.alternatives.0,
         ..MockOptions::default()
     };

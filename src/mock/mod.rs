@@ -10,7 +10,8 @@
 //!
 //! Layout: `state` (storage), `server` (entry, routing, check order), `guards` (the checks, in
 //! order), `answers` (P1Error and OAuth errors), `model` (representations), `routes/*` (one
-//! file per resource), `faults` and `alternatives` (the two tables).
+//! file per resource), `faults` and `alternatives` (the two tables), `flaky` (the transient-fault
+//! switch: infrastructure faults in front of a faithful API).
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -27,6 +28,7 @@
 mod alternatives;
 mod answers;
 mod faults;
+mod flaky;
 mod guards;
 mod jwt;
 mod model;
@@ -145,6 +147,9 @@ pub struct MockOptions {
     pub rate_limit: Option<u32>,
     /// Delay added before every answer.
     pub latency: Option<Duration>,
+    /// Every N-th request meets a transient infrastructure fault instead of the API (see
+    /// [`MockBuilder::flaky`]); `None` for none.
+    pub flaky: Option<u32>,
     /// Deliberate regressions.
     pub faults: BTreeSet<Fault>,
     /// Users created at start: `(username, mfaEnabled)`.
@@ -168,6 +173,7 @@ impl Default for MockOptions {
             alternatives: Alternatives::default(),
             rate_limit: None,
             latency: None,
+            flaky: None,
             faults: BTreeSet::new(),
             seed_users: Vec::new(),
         }
@@ -253,6 +259,13 @@ impl MockBuilder {
     /// Answer 429 past this many requests per second.
     pub fn rate_limit(mut self, per_second: u32) -> Self {
         self.options.rate_limit = Some(per_second);
+        self
+    }
+    /// Every `n`-th request meets a transient infrastructure fault before it reaches the API
+    /// (nothing changes), in rotation: 502 with an HTML body, 503 without `Retry-After`, 504,
+    /// a dropped connection. For testing a client's retries; see the `flaky` module.
+    pub fn flaky(mut self, n: u32) -> Self {
+        self.options.flaky = Some(n);
         self
     }
     /// Delay every answer by this much.

@@ -51,6 +51,10 @@ async fn handle(AxState(state): AxState<Arc<State>>, req: Request) -> Response {
         Ok(bytes) => Body::from(bytes),
         Err(_) => Body::from(vec![0u8; BODY_LIMIT + 1]),
     };
+    // The transient-fault switch acts before the API: the request changes nothing.
+    if let Some(fault) = state.flaky.next() {
+        return super::flaky::answer(fault);
+    }
     let external = external_ids(&parts.headers);
     let mut resp = if let Some(limited) = ctx.rate_limited() {
         limited

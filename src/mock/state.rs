@@ -94,6 +94,8 @@ pub(crate) struct State {
     pub(crate) mfa_settings: Mutex<Map<String, Value>>,
     /// When the requests admitted in the last second arrived (a sliding window).
     pub(crate) rate: Mutex<VecDeque<Instant>>,
+    /// The transient-fault switch and its request counter.
+    pub(crate) flaky: super::flaky::Flaky,
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -112,6 +114,7 @@ impl State {
         let prefix = format!("{api_base}/environments/{}/users/", options.environment_id);
         let quoted = serde_json::to_string(&prefix).unwrap_or_default();
         State {
+            flaky: super::flaky::Flaky::new(options.flaky),
             options,
             users_href_json: quoted.trim_matches('"').to_string(),
             api_base,
