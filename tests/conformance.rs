@@ -22,6 +22,7 @@
 //! TODO-coverage: an expired token (needs an hour against a tenant; the mock's own tests cover
 //! expiry), the declared but undocumented 409, and the `X-Ping-External-*` headers.
 
+use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock, Mutex};
@@ -37,6 +38,10 @@ use rstest::{fixture, rstest};
 struct Suite {
     rt: tokio::runtime::Runtime,
     session: Arc<Session>,
+    /// The selected cases, started together on `rt` when the suite opens: they run
+    /// concurrently, up to `PINGONE_CONCURRENCY` requests in flight (the session's HTTP client
+    /// bounds them), whatever the number of libtest threads; each test waits for its own.
+    pending: Mutex<HashMap<&'static str, tokio::task::JoinHandle<CaseResult>>>,
 }
 
 static SUITE: LazyLock<Result<Suite, String>> = LazyLock::new(|| {
@@ -61,11 +66,59 @@ static SUITE: LazyLock<Result<Suite, String>> = LazyLock::new(|| {
         session.target.environment_id,
         if session.run.strict { ", strict" } else { "" }
     ));
+    let session = Arc::new(session);
+    let pending = selected()
+        .into_iter()
+        .filter_map(|(_, id)| cases::by_id(id))
+        .map(|case| (case.id, rt.spawn(run_case(session.clone(), case))))
+        .collect();
     Ok(Suite {
         rt,
-        session: Arc::new(session),
+        session,
+        pending: Mutex::new(pending),
     })
 });
+
+/// The case tests libtest will run in this process, by its own rules: the positional filters
+/// (substrings, or whole names with `--exact`) and `--skip`. nextest runs one test per process
+/// with `--exact NAME`, so there it is that one case.
+fn selected() -> Vec<(&'static str, &'static str)> {
+    selected_by(std::env::args().skip(1))
+}
+
+/// [`selected`] for these command-line arguments (without the program name).
+fn selected_by(args: impl IntoIterator<Item = String>) -> Vec<(&'static str, &'static str)> {
+    let mut filters = Vec::new();
+    let mut skips = Vec::new();
+    let mut exact = false;
+    let mut args = args.into_iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--exact" => exact = true,
+            "--skip" => skips.extend(args.next()),
+            // libtest's options that take a value.
+            "--test-threads" | "--format" | "--color" | "--logfile" | "-Z" | "--shuffle-seed" => {
+                let _ = args.next();
+            }
+            a if a.starts_with("--skip=") => skips.push(a["--skip=".len()..].to_string()),
+            a if a.starts_with('-') => {}
+            a => filters.push(a.to_string()),
+        }
+    }
+    let matches = |name: &str, pattern: &str| {
+        if exact {
+            name == pattern
+        } else {
+            name.contains(pattern)
+        }
+    };
+    LISTED
+        .iter()
+        .copied()
+        .filter(|(name, _)| filters.is_empty() || filters.iter().any(|f| matches(name, f)))
+        .filter(|(name, _)| !skips.iter().any(|s| matches(name, s)))
+        .collect()
+}
 
 /// Write to the real stderr, past libtest's output capture, so that warnings of passing cases
 /// are seen.
@@ -95,8 +148,20 @@ fn target() -> &'static Suite {
     }
 }
 
+/// The case's result: the one started when the suite opened, or, for a case not foreseen
+/// there, a run now.
 fn run(suite: &Suite, id: &str) -> CaseResult {
     let case = cases::by_id(id).unwrap_or_else(|| panic!("no case {id} in src/suite/cases.rs"));
+    let started = suite
+        .pending
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .remove(case.id);
+    if let Some(handle) = started
+        && let Ok(result) = suite.rt.block_on(handle)
+    {
+        return result;
+    }
     suite.rt.block_on(run_case(suite.session.clone(), case))
 }
 
@@ -382,4 +447,27 @@ fn snapshot_profile(name: &str, document: &str) {
     settings.set_omit_expression(true);
     settings.set_description(profile::snapshot_description(name));
     settings.bind(|| insta::assert_snapshot!(format!("profile__{name}"), document));
+}
+
+/// The cases started ahead are the ones libtest runs.
+#[test]
+fn the_cases_started_ahead_follow_libtests_selection() {
+    let names = |args: &[&str]| -> Vec<&'static str> {
+        selected_by(args.iter().map(|a| (*a).to_string()))
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect()
+    };
+    assert_eq!(names(&[]).len(), LISTED.len());
+    assert_eq!(names(&["--test-threads", "2", "-q"]).len(), LISTED.len());
+    assert_eq!(
+        names(&["body_0", "--skip", "body_02", "--skip=body_03"]),
+        ["body_01", "body_04", "body_05", "body_06"]
+    );
+    assert_eq!(names(&["--exact", "invalid_01"]), ["invalid_01"]);
+    assert_eq!(names(&["--exact", "invalid_0"]), Vec::<&str>::new());
+    assert_eq!(
+        names(&["token_", "links_01"]),
+        ["links_01", "token_01", "token_02"]
+    );
 }
