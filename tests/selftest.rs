@@ -2,8 +2,11 @@
 //! switched on (mutation testing), and against the faithful mock in every combination of its
 //! alternative switches (no false alarms).
 //!
-//! - Every fault must make at least one case fail (it is "killed").
-//! - Every case (requirement ID) must be failed by at least one fault.
+//! - Every fault must be caught by its target (`Fault::target`: the case(s) and check written
+//!   to catch it) at the target's tier; a fault caught only collaterally, or only at SHOULD
+//!   when its target says MUST, fails the self-test.
+//! - Every case (requirement ID) must be the target of at least one fault.
+//! - A minimum set of (case, fault) pairs is pinned, one named test each (`pinned_kill`).
 //! - The faithful mock must pass every case, with no warning, in all 32 combinations, both
 //!   in-process and as the standalone `pingone-mock` binary configured only through the
 //!   suite's variables.
@@ -20,6 +23,7 @@ use pingone_mfa_conformance::config::{Config, RunConfig};
 use pingone_mfa_conformance::mock::{Alternatives, Fault, MockPingOne};
 use pingone_mfa_conformance::suite::deviations::Deviation;
 use pingone_mfa_conformance::suite::{CASES, Case, CaseResult, Outcome, Session, Tier, run_cases};
+use rstest::rstest;
 
 const FUZZ_SEED: u64 = 20_261_128;
 
@@ -111,8 +115,15 @@ async fn faithful_mock_passes_every_case_in_every_alternative() {
     assert!(alarms.is_empty(), "false alarms:\n{}", alarms.join("\n\n"));
 }
 
-/// For each fault, the cases it fails (MUST) and warns (SHOULD only).
-type Kills = BTreeMap<Fault, (BTreeSet<&'static str>, BTreeSet<&'static str>)>;
+/// The Correlation-Id check: it holds every answer, so it is left out of attribution (it would
+/// make every case look like it kills `no-correlation-id`, and any case look useful).
+const CORRELATION_ID_CHECK: &str = "the answer carries a Correlation-Id header";
+
+/// What one case found against one fault: each finding's tier and check name.
+type Found = Vec<(Tier, String)>;
+
+/// For each fault, each case's findings (cases without findings are left out).
+type Kills = BTreeMap<Fault, BTreeMap<&'static str, Found>>;
 
 async fn kill_matrix() -> Kills {
     let mut tasks = Vec::new();
@@ -125,128 +136,307 @@ async fn kill_matrix() -> Kills {
             if fault != Fault::UnknownUserUpsert {
                 assert_eq!(leftovers(&mock), Vec::<String>::new(), "{fault}");
             }
-            let mut must = BTreeSet::new();
-            let mut should = BTreeSet::new();
+            let mut found = BTreeMap::new();
             for (case, r) in CASES.iter().zip(&results) {
-                match r.outcome {
-                    Outcome::Fail => {
-                        must.insert(case.id);
-                    }
-                    Outcome::Warn => {
-                        should.insert(case.id);
-                    }
-                    _ => {}
+                assert_eq!(case.id, r.id);
+                if !r.findings.is_empty() {
+                    let f: Found = r
+                        .findings
+                        .iter()
+                        .map(|f| (f.tier, f.check.clone()))
+                        .collect();
+                    found.insert(case.id, f);
                 }
             }
-            (fault, (must, should))
+            (fault, found)
         }));
     }
     let mut kills = Kills::new();
     for t in tasks {
-        let (fault, sets) = t.await.expect("task");
-        kills.insert(fault, sets);
+        let (fault, found) = t.await.expect("task");
+        kills.insert(fault, found);
     }
     kills
 }
 
-fn kills_markdown(kills: &Kills) -> String {
-    let killed = kills
+/// The tier at which a case caught a fault, the Correlation-Id check left out: MUST when a
+/// MUST finding came, SHOULD when only SHOULD ones did.
+fn caught_at(found: &Found) -> Option<Tier> {
+    found
+        .iter()
+        .filter(|(_, check)| check != CORRELATION_ID_CHECK)
+        .map(|(tier, _)| *tier)
+        .min()
+}
+
+/// The cases that caught `fault` at exactly `tier` (Correlation-Id left out).
+fn caught_by(kills: &Kills, fault: Fault, tier: Tier) -> BTreeSet<&'static str> {
+    kills[&fault]
+        .iter()
+        .filter(|(_, found)| caught_at(found) == Some(tier))
+        .map(|(&id, _)| id)
+        .collect()
+}
+
+/// Whether `found` holds the finding `fault`'s target names: its check, at its tier or
+/// stronger.
+fn hits(found: &Found, fault: Fault) -> bool {
+    let target = fault.target();
+    found
+        .iter()
+        .any(|(tier, check)| check.starts_with(target.check) && *tier <= target.tier)
+}
+
+/// Why `fault` is not caught by its target, or `None` when it is: each target case must hold
+/// a finding of the target's check at the target's tier.
+fn attribution_problem(fault: Fault, found: &BTreeMap<&'static str, Found>) -> Option<String> {
+    let target = fault.target();
+    let tier = target.tier.as_str();
+    let check = target.check;
+    let mut problems = Vec::new();
+    let targets: Vec<&str> = if target.cases.is_empty() {
+        // Every answer: at least one case, and every case that saw the check, saw it here.
+        vec![]
+    } else {
+        target.cases.to_vec()
+    };
+    if targets.is_empty() && !found.values().any(|f| hits(f, fault)) {
+        problems.push(format!("no case found `{check}` at {tier}"));
+    }
+    for id in targets {
+        let own = found.get(id).cloned().unwrap_or_default();
+        if hits(&own, fault) {
+            continue;
+        }
+        let same_check: Vec<&(Tier, String)> =
+            own.iter().filter(|(_, c)| c.starts_with(check)).collect();
+        if let Some((t, c)) = same_check.first() {
+            problems.push(format!(
+                "{id} caught it only at {} (`{c}`), its target says {tier}",
+                t.as_str()
+            ));
+        } else if own.is_empty() {
+            problems.push(format!(
+                "{id} did not catch it at all (target: `{check}` at {tier})"
+            ));
+        } else {
+            let checks: Vec<String> = own
+                .iter()
+                .map(|(t, c)| format!("[{}] {c}", t.as_str()))
+                .collect();
+            problems.push(format!(
+                "{id} did not fail `{check}` at {tier}; it found only: {}",
+                checks.join("; ")
+            ));
+        }
+    }
+    if problems.is_empty() {
+        return None;
+    }
+    let collateral: Vec<String> = found
+        .iter()
+        .filter(|(id, f)| !target.cases.contains(id) && caught_at(f).is_some())
+        .map(|(id, f)| format!("{id} ({})", caught_at(f).map_or("", Tier::as_str)))
+        .collect();
+    Some(format!(
+        "fault `{}` is not caught by its target: {}; caught {}",
+        fault.name(),
+        problems.join("; "),
+        if collateral.is_empty() {
+            "by no other case".to_string()
+        } else {
+            format!("only collaterally, by {}", collateral.join(", "))
+        }
+    ))
+}
+
+/// `(default, strict)`: how many faults fail the run by default (a MUST finding in some case)
+/// and in strict mode (any finding, SHOULD ones and the Correlation-Id check included).
+fn scores(kills: &Kills) -> (usize, usize) {
+    let default = kills
         .values()
-        .filter(|(m, s)| !m.is_empty() || !s.is_empty())
+        .filter(|found| {
+            found
+                .values()
+                .any(|f| f.iter().any(|(t, _)| *t == Tier::Must))
+        })
         .count();
+    let strict = kills.values().filter(|found| !found.is_empty()).count();
+    (default, strict)
+}
+
+fn list(names: Vec<String>) -> String {
+    if names.is_empty() {
+        "-".to_string()
+    } else {
+        names.join(", ")
+    }
+}
+
+fn kills_markdown(kills: &Kills) -> String {
+    let (default, strict) = scores(kills);
+    let total = kills.len();
     let mut out = String::from(
         "# Which faults each requirement catches\n\n\
          Generated by `tests/selftest.rs` (`UPDATE_KILLS=1 cargo test --test selftest` rewrites it; the test fails \
          when this copy is stale). Each fault is one realistic regression switched on in the mock \
-         (`cargo run --bin pingone-mock -- --list-faults`); a case *kills* a fault when it fails against it. \
-         Faults in *italics* are caught at SHOULD level only (a warning; a failure with `PINGONE_STRICT=true`).\n\n",
+         (`cargo run --bin pingone-mock -- --list-faults`). Each fault names its **target**: the case(s) and the \
+         check written to catch it, and the tier (`src/mock/faults.rs`); the self-test fails when a target does \
+         not catch its fault at that tier, even if other cases catch it collaterally. A case *kills* a fault at \
+         MUST when it fails against it, at SHOULD when it only warns (a failure with `PINGONE_STRICT=true`). \
+         The Correlation-Id check holds every answer and is left out of the per-case columns; it is the target \
+         of `no-correlation-id` only.\n\n",
     );
     out.push_str(&format!(
-        "Mutation score: {killed}/{} faults killed.\n\n| Requirement | Tier | Title | Killed by |\n|---|---|---|---|\n",
-        kills.len()
+        "Mutation score, default mode (a fault is killed when some case fails at MUST): **{default}/{total}**.\n\n\
+         Mutation score, strict mode (`PINGONE_STRICT=true`: SHOULD findings fail too): **{strict}/{total}**.\n\n\
+         Every fault is caught by its target at the target's tier, and every case is the target of at least one fault.\n\n"
     ));
+    out.push_str(
+        "| Requirement | Tier | Title | Target of | Killed at MUST | Killed at SHOULD only |\n|---|---|---|---|---|---|\n",
+    );
     for case in CASES {
-        let mut names = Vec::new();
-        for (fault, (must, should)) in kills {
-            if must.contains(case.id) {
-                names.push(format!("`{}`", fault.name()));
-            } else if should.contains(case.id) {
-                names.push(format!("*`{}`*", fault.name()));
+        let mut target_of = Vec::new();
+        let mut at_must = Vec::new();
+        let mut at_should = Vec::new();
+        for (fault, found) in kills {
+            if fault.target().cases.contains(&case.id) {
+                target_of.push(format!("`{}`", fault.name()));
+            }
+            match found.get(case.id).and_then(caught_at) {
+                Some(Tier::Must) => at_must.push(format!("`{}`", fault.name())),
+                Some(Tier::Should) => at_should.push(format!("`{}`", fault.name())),
+                None => {}
             }
         }
         out.push_str(&format!(
-            "| {} | {} | {} | {} |\n",
+            "| {} | {} | {} | {} | {} | {} |\n",
             case.id,
             case.tier.as_str(),
-            case.title,
-            if names.is_empty() {
-                "**none**".to_string()
-            } else {
-                names.join(", ")
-            }
+            case.title.replace('|', "\\|"),
+            list(target_of),
+            list(at_must),
+            list(at_should)
         ));
     }
-    out.push_str("\n## Faults\n\n| Fault | What the server does | Cases failing (MUST) | Cases warning (SHOULD) |\n|---|---|---|---|\n");
-    for (fault, (must, should)) in kills {
-        let list = |s: &BTreeSet<&str>| {
-            if s.is_empty() {
-                "-".to_string()
-            } else {
-                s.iter().copied().collect::<Vec<_>>().join(", ")
-            }
+    out.push_str(
+        "\n## Faults\n\n| Fault | What the server does | Target | Failing (MUST) | Warning (SHOULD only) |\n|---|---|---|---|---|\n",
+    );
+    for &fault in kills.keys() {
+        let target = fault.target();
+        let cases = if target.cases.is_empty() {
+            "every answer".to_string()
+        } else {
+            target.cases.join(", ")
         };
+        let check = if target.check.is_empty() {
+            "any check".to_string()
+        } else {
+            format!("`{}`", target.check)
+        };
+        let strings = |s: BTreeSet<&str>| s.into_iter().map(str::to_string).collect();
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
+            "| `{}` | {} | {} {} in {} | {} | {} |\n",
             fault.name(),
             fault.description(),
-            list(must),
-            list(should)
+            target.tier.as_str(),
+            check,
+            cases,
+            list(strings(caught_by(kills, fault, Tier::Must))),
+            list(strings(caught_by(kills, fault, Tier::Should))),
         ));
     }
     out
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn every_fault_is_killed_and_every_requirement_kills_a_fault() {
+async fn every_fault_is_caught_by_its_target_and_every_case_is_a_target() {
     let kills = kill_matrix().await;
-    let survivors: Vec<&str> = kills
-        .iter()
-        .filter(|(_, (m, s))| m.is_empty() && s.is_empty())
-        .map(|(f, _)| f.name())
-        .collect();
-    let killed = kills.len() - survivors.len();
+    let (default, strict) = scores(&kills);
     // Past the test harness's output capture, so that every run shows it.
     let _ = writeln!(
         std::io::stderr(),
-        "mutation score: {killed}/{} faults killed",
-        kills.len()
+        "mutation score: {default}/{total} faults killed by default, {strict}/{total} in strict mode",
+        total = kills.len()
     );
-    let unkilling: Vec<&str> = CASES
-        .iter()
-        .filter(|c| {
-            !kills
-                .values()
-                .any(|(m, s)| m.contains(c.id) || s.contains(c.id))
-        })
-        .map(|c| c.id)
-        .collect();
     let markdown = kills_markdown(&kills);
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/KILLS.md");
     if std::env::var_os("UPDATE_KILLS").is_some() {
         std::fs::write(path, &markdown).expect("write KILLS.md");
     }
+    let misattributed: Vec<String> = kills
+        .iter()
+        .filter_map(|(&fault, found)| attribution_problem(fault, found))
+        .collect();
     assert!(
-        survivors.is_empty(),
-        "faults no case catches: {survivors:?}"
+        misattributed.is_empty(),
+        "faults not caught by their target:\n{}",
+        misattributed.join("\n")
     );
+    let untargeted: Vec<&str> = CASES
+        .iter()
+        .filter(|c| !Fault::ALL.iter().any(|f| f.target().cases.contains(&c.id)))
+        .map(|c| c.id)
+        .collect();
     assert!(
-        unkilling.is_empty(),
-        "requirements no fault makes fail: {unkilling:?}"
+        untargeted.is_empty(),
+        "cases that are the target of no fault (redundant, or a fault is missing): {untargeted:?}"
     );
     let committed = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
         committed == markdown,
         "KILLS.md is stale: run `UPDATE_KILLS=1 cargo test --test selftest` and commit it"
+    );
+}
+
+/// A minimum set of (case, fault) pairs, one test each: a lost kill is a failing test with a
+/// name. Each case runs alone against the mock with the fault on and must fail the fault's
+/// target check at the target's tier. (The full matrix is `KILLS.md`; this is its floor.)
+#[rstest]
+#[case::body_01_write_lost("MFA-BODY-01", Fault::WriteLost)]
+#[case::body_03_stale_read("MFA-BODY-03", Fault::StaleRead)]
+#[case::body_04_not_idempotent("MFA-BODY-04", Fault::NotIdempotent)]
+#[case::body_05_rejects_unknown_properties("MFA-BODY-05", Fault::RejectsUnknownProperties)]
+#[case::read_01_value_as_string("MFA-READ-01", Fault::ValueAsString)]
+#[case::links_01_relative_hrefs("MFA-LINKS-01", Fault::RelativeHrefs)]
+#[case::invalid_03_string_boolean("MFA-INVALID-03", Fault::AcceptsStringBoolean)]
+#[case::invalid_03_partial_write("MFA-INVALID-03", Fault::PartialWriteOnReject)]
+#[case::invalid_07_null_as_false("MFA-INVALID-07", Fault::AcceptsNullAsFalse)]
+#[case::invalid_02_missing_field("MFA-INVALID-02", Fault::MissingFieldDefaultsFalse)]
+#[case::hdr_01_any_content_type("MFA-HDR-01", Fault::AcceptsAnyContentType)]
+#[case::auth_01_not_enforced("MFA-AUTH-01", Fault::AuthNotEnforced)]
+#[case::auth_02_any_bearer("MFA-AUTH-02", Fault::AnyBearerAccepted)]
+#[case::path_04_cross_environment("MFA-PATH-04", Fault::CrossEnvironmentAccess)]
+#[case::method_02_patch_as_put("MFA-METHOD-02", Fault::PatchActsAsPut)]
+#[case::user_05_put_user_changes_mfa("MFA-USER-05", Fault::PutUserChangesMfa)]
+#[case::existing_01_write_lost("MFA-EXISTING-01", Fault::WriteLost)]
+#[case::fuzz_01_wrong_type("MFA-FUZZ-01", Fault::ServerErrorOnWrongType)]
+#[case::token_02_any_secret("MFA-TOKEN-02", Fault::TokenAcceptsAnySecret)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pinned_kill(#[case] id: &'static str, #[case] fault: Fault) {
+    let target = fault.target();
+    assert!(
+        target.cases.contains(&id),
+        "{id} is not a target of `{fault}`"
+    );
+    let case = pingone_mfa_conformance::suite::cases::by_id(id).expect("case");
+    let faulty = mock(Alternatives::default(), &[fault]).await;
+    let session = Session::for_mock(&faulty, run_config())
+        .await
+        .expect("session")
+        .with_fuzz_seed(FUZZ_SEED);
+    let r = run_cases(Arc::new(session), &[case]).await.remove(0);
+    let found: Found = r
+        .findings
+        .iter()
+        .map(|f| (f.tier, f.check.clone()))
+        .collect();
+    assert!(
+        hits(&found, fault),
+        "{id} no longer catches `{fault}` with `{}` at {}:\n{}",
+        target.check,
+        target.tier.as_str(),
+        r.render()
     );
 }
 

@@ -1,15 +1,41 @@
 //! Named faults: each one reproduces a single realistic regression that a real PingOne
 //! deployment could ship. All are off by default; the suite's self-test switches them on one at a
-//! time and expects at least one conformance case to notice (see `tests/selftest.rs` and
-//! `KILLS.md`).
+//! time and expects the fault's [`Target`] (the case or cases, and the check in them, that were
+//! written to catch it) to fail at the stated tier (see `tests/selftest.rs` and `KILLS.md`).
 //!
 //! A fault changes one behaviour and nothing else, so that the case that notices it can be named.
+//! Each row reads:
+//!
+//! ```text
+//! /// What the faulty server does (one sentence).
+//! Variant = "kebab-name",
+//!     target: Must "start of the check's name" in ["MFA-AREA-NN", ...];
+//! ```
+//!
+//! An empty list of cases means every answer (only the Correlation-Id fault: the checker holds
+//! every answer to it, so no case is written for it).
 
 use std::fmt;
 use std::str::FromStr;
 
+use crate::suite::Tier;
+
+/// Which check must catch a fault: in each of `cases`, a finding whose check name starts with
+/// `check`, at `tier` (a MUST target is not met by a SHOULD finding).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// Case IDs (`MFA-INVALID-03`); empty: every answer.
+    pub cases: &'static [&'static str],
+    /// The start of the check's name, as a finding shows it (`status`,
+    /// `GET .../mfaEnabled reads`); empty: any check of the case.
+    pub check: &'static str,
+    /// The tier the finding must have.
+    pub tier: Tier,
+}
+
 macro_rules! faults {
-    ($( $(#[doc = $doc:literal])+ $variant:ident = $name:literal, )+) => {
+    ($( $(#[doc = $doc:literal])+ $variant:ident = $name:literal,
+        target: $tier:ident $check:literal in [$($case:literal),* $(,)?]; )+) => {
         /// One deliberate deviation from PingOne's documented behaviour.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Fault {
@@ -29,6 +55,17 @@ macro_rules! faults {
             pub fn description(self) -> &'static str {
                 match self { $(Fault::$variant => concat!($($doc),+).trim_start(),)+ }
             }
+
+            /// The case(s) and check written to catch this fault, and at which tier.
+            pub fn target(self) -> Target {
+                match self {
+                    $(Fault::$variant => Target {
+                        cases: &[$($case),*],
+                        check: $check,
+                        tier: Tier::$tier,
+                    },)+
+                }
+            }
         }
     };
 }
@@ -37,108 +74,157 @@ faults! {
     // --- request body validation on PUT .../mfaEnabled -------------------------------------
     /// Accepts the strings "true" and "false" as Booleans and stores them.
     AcceptsStringBoolean = "accepts-string-boolean",
+        target: Must "status" in ["MFA-INVALID-03", "MFA-INVALID-04"];
     /// Accepts the numbers 0 and 1 as Booleans and stores them.
     AcceptsNumberBoolean = "accepts-number-boolean",
+        target: Must "status" in ["MFA-INVALID-05", "MFA-INVALID-06"];
     /// Accepts `null` for mfaEnabled and stores false.
     AcceptsNullAsFalse = "accepts-null-as-false",
+        target: Must "status" in ["MFA-INVALID-07"];
     /// Treats a missing mfaEnabled as false instead of rejecting the body.
     MissingFieldDefaultsFalse = "missing-field-defaults-false",
+        target: Must "status" in ["MFA-INVALID-01", "MFA-INVALID-02", "MFA-INVALID-22"];
     /// Answers 500 UNEXPECTED_ERROR to an empty or unparsable body instead of 400.
     ServerErrorOnMalformedJson = "500-on-malformed-json",
+        target: Must "status" in ["MFA-INVALID-10", "MFA-INVALID-11", "MFA-INVALID-17", "MFA-INVALID-18", "MFA-INVALID-19", "MFA-INVALID-25"];
     /// Answers 500 UNEXPECTED_ERROR to a JSON body that is not an object instead of 400.
     ServerErrorOnNonObject = "500-on-non-object-body",
+        target: Must "status" in ["MFA-INVALID-12", "MFA-INVALID-13", "MFA-INVALID-14", "MFA-INVALID-15", "MFA-INVALID-24"];
     /// Answers 500 UNEXPECTED_ERROR when mfaEnabled is not a Boolean instead of 400.
     ServerErrorOnWrongType = "500-on-wrong-type",
+        target: Must "status" in ["MFA-INVALID-08", "MFA-INVALID-09", "MFA-INVALID-16", "MFA-INVALID-23", "MFA-FUZZ-01"];
     /// Rejects invalid bodies with the undocumented top-level code VALIDATION_ERROR.
     UndocumentedErrorCode = "undocumented-error-code",
+        target: Must "error code" in ["MFA-INVALID-02"];
     /// Sends error bodies without the `code` property.
     ErrorWithoutCode = "error-without-code",
+        target: Must "the body is a valid P1Error" in ["MFA-INVALID-02", "MFA-AUTH-01"];
     /// Sends error bodies as text/plain prose instead of the P1Error JSON shape.
     PlainTextErrors = "plain-text-errors",
+        target: Must "Content-Type is JSON" in ["MFA-INVALID-02", "MFA-AUTH-01"];
     /// Rejects an invalid mfaEnabled body with 400 but stores its coerced truthiness first.
     PartialWriteOnReject = "partial-write-on-reject",
+        target: Must "GET .../mfaEnabled reads" in ["MFA-INVALID-03", "MFA-INVALID-04", "MFA-INVALID-05", "MFA-INVALID-06", "MFA-INVALID-07", "MFA-INVALID-08", "MFA-INVALID-09", "MFA-INVALID-16"];
     /// Rejects a body that carries a property besides mfaEnabled.
     RejectsUnknownProperties = "rejects-unknown-properties",
+        target: Should "" in ["MFA-BODY-05"];
     /// Rejects a body that carries the read-only `_links` back.
     RejectsReadOnlyLinks = "rejects-read-only-links",
+        target: Should "" in ["MFA-BODY-06"];
     /// Rejects `application/json; charset=utf-8` as an unsupported media type.
     RejectsCharsetParameter = "rejects-charset-parameter",
+        target: Should "" in ["MFA-HDR-03"];
     /// Does not check the request Content-Type at all.
     AcceptsAnyContentType = "accepts-any-content-type",
+        target: Must "status" in ["MFA-HDR-01"];
     /// Answers 409 to a PUT that repeats the stored value.
     NotIdempotent = "not-idempotent",
+        target: Must "status" in ["MFA-BODY-04"];
     // --- response shape ---------------------------------------------------------------------
     /// Answers a successful PUT .../mfaEnabled with 201 Created instead of 200.
     CreatedOnUpdate = "201-on-update",
+        target: Must "status" in ["MFA-BODY-01", "MFA-BODY-02"];
     /// Answers a successful PUT .../mfaEnabled with 204 and no body instead of 200.
     NoContentOnUpdate = "204-on-update",
+        target: Must "status" in ["MFA-BODY-01", "MFA-BODY-02"];
     /// Serialises mfaEnabled as the string "true" or "false" in responses.
     ValueAsString = "value-as-string",
+        target: Must "the body is a valid" in ["MFA-READ-01"];
     /// Answers a PUT with the value stored before the write.
     EchoesPreviousValue = "echoes-previous-value",
+        target: Must "the answer carries the value sent" in ["MFA-BODY-01", "MFA-BODY-02", "MFA-BODY-03"];
     /// Leaves `_links.self` out of the mfaEnabled resource.
     MissingSelfLink = "missing-self-link",
+        target: Must "_links.self.href" in ["MFA-LINKS-01", "MFA-LINKS-02"];
     /// Names the `user` link relation `users`.
     WrongLinkRelation = "wrong-link-relation",
+        target: Must "_links.user.href" in ["MFA-LINKS-01", "MFA-LINKS-02"];
     /// Writes hrefs relative to the host ("/v1/environments/...").
     RelativeHrefs = "relative-hrefs",
+        target: Must "_links.self.href" in ["MFA-LINKS-01", "MFA-LINKS-02"];
     /// Writes hrefs that name another environment.
     LinkToWrongEnvironment = "link-to-wrong-environment",
+        target: Must "_links.self.href" in ["MFA-LINKS-01", "MFA-LINKS-02"];
     /// Points `_links.self` at the user instead of .../mfaEnabled.
     SelfLinkToUser = "self-link-to-user",
+        target: Must "_links.self.href" in ["MFA-LINKS-01", "MFA-LINKS-02"];
     /// Labels successful JSON responses `Content-Type: text/plain`.
     TextPlainContentType = "text-plain-content-type",
+        target: Must "Content-Type is JSON" in ["MFA-READ-01"];
     // --- storage ----------------------------------------------------------------------------
     /// Acknowledges a PUT .../mfaEnabled with 200 but does not store the value.
     WriteLost = "write-lost",
+        target: Must "GET .../mfaEnabled reads" in ["MFA-BODY-01", "MFA-BODY-02", "MFA-EXISTING-01"];
     /// GET .../mfaEnabled answers the value from before the last write.
     StaleRead = "stale-read",
+        target: Must "GET .../mfaEnabled reads" in ["MFA-BODY-03"];
     /// GET user keeps showing the mfaEnabled value the user was created with.
     UserViewStale = "user-view-stale",
+        target: Must "GET user reads" in ["MFA-BODY-01"];
     // --- authorization ----------------------------------------------------------------------
     /// Serves /v1 without any Authorization header.
     AuthNotEnforced = "auth-not-enforced",
+        target: Must "status" in ["MFA-AUTH-01", "MFA-AUTH-04"];
     /// Accepts any bearer token, issued or not.
     AnyBearerAccepted = "any-bearer-accepted",
+        target: Must "status" in ["MFA-AUTH-02"];
     /// Accepts HTTP Basic client credentials on the API, not only bearer tokens.
     BasicAuthAccepted = "basic-auth-accepted",
+        target: Must "status" in ["MFA-AUTH-03"];
     /// Answers a missing or invalid token with 403 instead of 401.
     AuthFailureAs403 = "auth-failure-as-403",
+        target: Must "status" in ["MFA-AUTH-01", "MFA-AUTH-02", "MFA-AUTH-03", "MFA-AUTH-04"];
     /// Issues a token to a known client id whatever secret comes with it.
     TokenAcceptsAnySecret = "token-accepts-any-secret",
+        target: Must "a wrong secret gets no token" in ["MFA-TOKEN-02"];
     /// Leaves `expires_in` out of the token response.
     TokenWithoutExpiry = "token-without-expiry",
+        target: Must "the token response" in ["MFA-TOKEN-01"];
     /// Leaves the documented `Correlation-Id` header out of every answer.
     NoCorrelationId = "no-correlation-id",
+        target: Should "the answer carries a Correlation-Id header" in [];
     // --- paths ------------------------------------------------------------------------------
     /// Finds a user by id whatever environment the path names.
     CrossEnvironmentAccess = "cross-environment-access",
+        target: Must "status" in ["MFA-PATH-04"];
     /// PUT on an unknown user creates it; GET on one answers 200 with false.
     UnknownUserUpsert = "unknown-user-upsert",
+        target: Must "status" in ["MFA-PATH-01", "MFA-PATH-02"];
     /// Answers 500 when a path id is not a UUID.
     ServerErrorOnNonUuidId = "500-on-non-uuid-id",
+        target: Must "status" in ["MFA-PATH-03"];
     // --- methods ----------------------------------------------------------------------------
     /// Treats PATCH .../mfaEnabled as PUT.
     PatchActsAsPut = "patch-acts-as-put",
+        target: Must "status" in ["MFA-METHOD-02"];
     /// Treats POST .../mfaEnabled as PUT.
     PostActsAsPut = "post-acts-as-put",
+        target: Must "status" in ["MFA-METHOD-01"];
     /// DELETE .../mfaEnabled answers 204 and resets the value to false.
     DeleteResetsMfa = "delete-resets-mfa",
+        target: Must "status" in ["MFA-METHOD-03"];
     /// Answers unsupported methods with 404 instead of 405.
     UnsupportedMethodAs404 = "unsupported-method-as-404",
+        target: Should "" in ["MFA-METHOD-01", "MFA-METHOD-02", "MFA-METHOD-03"];
     // --- neighbouring user operations -------------------------------------------------------
     /// Create User (both content types) ignores mfaEnabled and stores false.
     CreateIgnoresMfa = "create-ignores-mfa",
+        target: Must "the created User carries the value sent" in ["MFA-USER-01", "MFA-USER-03"];
     /// Create User (both content types) ignores mfaEnabled and stores true.
     CreateDefaultsMfaTrue = "create-defaults-mfa-true",
+        target: Must "the created User carries the value sent" in ["MFA-USER-02", "MFA-USER-04"];
     /// Create User (Import) ignores mfaEnabled and stores false.
     ImportIgnoresMfa = "import-ignores-mfa",
+        target: Must "the created User carries the value sent" in ["MFA-USER-03"];
     /// PUT Update User changes mfaEnabled.
     PutUserChangesMfa = "put-user-changes-mfa",
+        target: Must "GET .../mfaEnabled reads" in ["MFA-USER-05"];
     /// PATCH Update User changes mfaEnabled.
     PatchUserChangesMfa = "patch-user-changes-mfa",
+        target: Must "GET .../mfaEnabled reads" in ["MFA-USER-06"];
     /// Create User answers 200 instead of 201.
     CreateAnswers200 = "create-answers-200",
+        target: Must "status" in ["MFA-USER-01", "MFA-USER-02", "MFA-USER-03", "MFA-USER-04"];
 }
 
 impl fmt::Display for Fault {
@@ -185,5 +271,22 @@ mod tests {
             assert!(!f.description().is_empty());
         }
         assert!("no-such-fault".parse::<Fault>().is_err());
+    }
+
+    #[test]
+    fn targets_name_existing_cases_and_a_check() {
+        for &f in Fault::ALL {
+            let target = f.target();
+            for id in target.cases {
+                assert!(
+                    crate::suite::cases::by_id(id).is_some(),
+                    "fault {f} targets unknown case {id}"
+                );
+            }
+            assert!(
+                !target.check.is_empty() || !target.cases.is_empty(),
+                "fault {f}: a target of every answer names its check"
+            );
+        }
     }
 }
