@@ -479,6 +479,7 @@ async fn the_session_waits_for_a_new_worker_apps_permissions() {
         },
         population_id: None,
         test_user_id: None,
+        readonly_client: None,
     };
     let no_wait = RunConfig {
         permission_wait: Duration::ZERO,

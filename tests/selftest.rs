@@ -928,3 +928,33 @@ async fn only_a_sandbox_is_written_to_without_the_opt_in() {
         task.abort();
     }
 }
+
+/// A fuzz finding names its seed, and the seed replays the same minimal failing body.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fuzz_finding_reports_its_seed_and_the_seed_replays_it() {
+    let faulty = mock(Alternatives::default(), &[Fault::ServerErrorOnWrongType]).await;
+    let case = pingone_mfa_conformance::suite::cases::by_id("MFA-FUZZ-01").expect("case");
+    let first = Session::for_mock(&faulty, run_config())
+        .await
+        .expect("session");
+    assert_eq!(first.fuzz_seed, None, "a random seed this time");
+    let r = run_cases(Arc::new(first), &[case]).await.remove(0);
+    let check = &r.findings.first().expect("a finding").check;
+    let seed: u64 = check
+        .split("PINGONE_FUZZ_SEED=")
+        .nth(1)
+        .and_then(|s| s.trim_end_matches(')').parse().ok())
+        .unwrap_or_else(|| panic!("no seed in {check:?}"));
+    let replay = Session::for_mock(&faulty, run_config())
+        .await
+        .expect("session")
+        .with_fuzz_seed(seed);
+    let again = run_cases(Arc::new(replay), &[case]).await.remove(0);
+    let checks = |r: &CaseResult| {
+        r.findings
+            .iter()
+            .map(|f| f.check.clone())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(checks(&r), checks(&again), "the seed replays the run");
+}

@@ -101,6 +101,16 @@ pub enum Credentials {
     AccessToken(Secret),
 }
 
+/// A second worker app whose role may read users but not update them (the least-privilege
+/// cases); its tokens come from the same token URL, with the same authentication method.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReadonlyClient {
+    /// Client ID.
+    pub client_id: String,
+    /// Client secret.
+    pub client_secret: Secret,
+}
+
 /// What kind of server a run talks to. Tenant-only behaviour (the known deviations of
 /// `src/suite/deviations.rs`, the smaller default fuzz budget) applies only where
 /// [`TargetKind::is_tenant`] is true.
@@ -152,6 +162,8 @@ pub struct TargetInfo {
     pub population_id: Option<String>,
     /// Existing user that MFA-EXISTING-01 toggles and restores, if configured.
     pub test_user_id: Option<String>,
+    /// The read-only worker app, if configured (`PINGONE_READONLY_CLIENT_ID`).
+    pub readonly_client: Option<ReadonlyClient>,
 }
 
 impl TargetInfo {
@@ -188,6 +200,8 @@ pub struct RunConfig {
     pub permission_wait: Duration,
     /// Longest wait for a successful write to show in the reads that follow it.
     pub consistency_wait: Duration,
+    /// Seed of the generated cases, if configured (`PINGONE_FUZZ_SEED`: replays a run).
+    pub fuzz_seed: Option<u64>,
 }
 
 impl Default for RunConfig {
@@ -203,6 +217,7 @@ impl Default for RunConfig {
             profile: None,
             permission_wait: Duration::from_secs(DEFAULT_PERMISSION_WAIT_SECS),
             consistency_wait: Duration::from_millis(DEFAULT_CONSISTENCY_WAIT_MS),
+            fuzz_seed: None,
         }
     }
 }
@@ -346,5 +361,6 @@ fn read_run(r: &mut Reader<'_>) -> RunConfig {
             0,
             60_000,
         )),
+        fuzz_seed: r.optional_number(var::FUZZ_SEED, 0, u64::MAX),
     }
 }

@@ -5,7 +5,9 @@
 use crate::secret::Secret;
 
 use super::reader::{Reader, are_set};
-use super::{Credentials, Region, Target, TargetInfo, TargetKind, TokenAuthMethod, var};
+use super::{
+    Credentials, ReadonlyClient, Region, Target, TargetInfo, TargetKind, TokenAuthMethod, var,
+};
 
 /// Returns `None` exactly when a problem was recorded that prevents choosing a target (other
 /// problems may be recorded while still returning a target).
@@ -32,6 +34,7 @@ pub(super) fn read_target(r: &mut Reader<'_>) -> Option<Target> {
         return no_credentials(r);
     };
 
+    let readonly_client = readonly_client(r);
     // An invalid UUID was already reported; returning None keeps the error path.
     let environment_under_test = target_environment_id.or_else(|| environment_id.clone())?;
     Some(Target::Server(TargetInfo {
@@ -43,7 +46,29 @@ pub(super) fn read_target(r: &mut Reader<'_>) -> Option<Target> {
         credentials,
         population_id,
         test_user_id,
+        readonly_client,
     }))
+}
+
+/// `PINGONE_READONLY_CLIENT_ID` and `PINGONE_READONLY_CLIENT_SECRET`: both or neither.
+fn readonly_client(r: &mut Reader<'_>) -> Option<ReadonlyClient> {
+    let pair = [var::READONLY_CLIENT_ID, var::READONLY_CLIENT_SECRET];
+    let set: Vec<&str> = pair.into_iter().filter(|name| r.is_set(name)).collect();
+    match set.len() {
+        0 => None,
+        1 => {
+            let missing = pair.into_iter().find(|name| !r.is_set(name))?;
+            r.problem(format!(
+                "{missing} is missing ({}): the read-only worker needs both",
+                are_set(&set)
+            ));
+            None
+        }
+        _ => Some(ReadonlyClient {
+            client_id: r.get(var::READONLY_CLIENT_ID)?,
+            client_secret: Secret::new(r.get(var::READONLY_CLIENT_SECRET)?),
+        }),
+    }
 }
 
 fn region(r: &mut Reader<'_>) -> Region {

@@ -101,6 +101,7 @@ fn run_variables_are_read_in_mock_mode() {
         (var::PROFILE, "eu-sandbox"),
         (var::PERMISSION_WAIT_SECS, "0"),
         (var::CONSISTENCY_WAIT_MS, "0"),
+        (var::FUZZ_SEED, "42"),
     ])
     .expect("valid");
     assert_eq!(c.target, Target::EmbeddedMock);
@@ -117,6 +118,7 @@ fn run_variables_are_read_in_mock_mode() {
             profile: Some("eu-sandbox".into()),
             permission_wait: Duration::ZERO,
             consistency_wait: Duration::ZERO,
+            fuzz_seed: Some(42),
         }
     );
 }
@@ -577,4 +579,46 @@ fn a_profile_name_must_be_usable_as_a_file_name() {
         "PINGONE_PROFILE is not a profile name (got \"../tenant\")",
     );
     assert_eq!(config(&[]).expect("valid").run.profile, None);
+}
+
+#[test]
+fn the_readonly_worker_needs_both_variables_and_its_secret_is_never_echoed() {
+    let t = tenant(&with(
+        client_vars(),
+        &[
+            (var::READONLY_CLIENT_ID, "readonly-client"),
+            (var::READONLY_CLIENT_SECRET, "R3adonly-S3cret"),
+        ],
+    ));
+    assert_eq!(
+        t.readonly_client,
+        Some(crate::config::ReadonlyClient {
+            client_id: "readonly-client".to_owned(),
+            client_secret: Secret::new("R3adonly-S3cret"),
+        })
+    );
+    assert!(!format!("{t:?}").contains("R3adonly-S3cret"));
+    assert_eq!(tenant(&client_vars()).readonly_client, None);
+    assert_one_problem_containing(
+        &with(
+            client_vars(),
+            &[(var::READONLY_CLIENT_SECRET, "R3adonly-S3cret")],
+        ),
+        "PINGONE_READONLY_CLIENT_ID is missing",
+    );
+    let problems = problems_of(&with(
+        client_vars(),
+        &[(var::READONLY_CLIENT_SECRET, "R3adonly-S3cret")],
+    ));
+    assert!(
+        problems.iter().all(|p| !p.contains("R3adonly-S3cret")),
+        "{problems:?}"
+    );
+    assert_one_problem_containing(
+        &with(
+            client_vars(),
+            &[(var::READONLY_CLIENT_ID, "readonly-client")],
+        ),
+        "PINGONE_READONLY_CLIENT_SECRET is missing",
+    );
 }

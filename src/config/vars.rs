@@ -82,6 +82,10 @@ vars! {
     TOKEN_AUTH_METHOD = "PINGONE_TOKEN_AUTH_METHOD", scope: Target, secret: false;
     /// A ready bearer access token instead of client credentials (never printed); not together with PINGONE_CLIENT_ID/PINGONE_CLIENT_SECRET.
     API_ACCESS_TOKEN = "PINGONE_API_ACCESS_TOKEN", scope: Target, secret: true;
+    /// Client ID of a second worker app in the same environment whose role may read users but not update them (least-privilege cases MFA-PRIV-*; skipped when unset); needs PINGONE_READONLY_CLIENT_SECRET.
+    READONLY_CLIENT_ID = "PINGONE_READONLY_CLIENT_ID", scope: Target, secret: false;
+    /// Client secret of that read-only worker app (never printed).
+    READONLY_CLIENT_SECRET = "PINGONE_READONLY_CLIENT_SECRET", scope: Target, secret: true;
     // --- test data ---------------------------------------------------------------------------
     /// UUID of the population for users the suite creates (default: the environment's default population).
     POPULATION_ID = "PINGONE_POPULATION_ID", scope: Target, secret: false;
@@ -108,6 +112,8 @@ vars! {
     PROFILE = "PINGONE_PROFILE", scope: Run, secret: false;
     /// Longest wait in milliseconds for a successful write to show in GET .../mfaEnabled and GET user before the read-back counts as wrong, 0 to 60000 (default 2000; a value that shows only after a wait is a SHOULD-level warning).
     CONSISTENCY_WAIT_MS = "PINGONE_CONSISTENCY_WAIT_MS", scope: Run, secret: false;
+    /// Seed of MFA-FUZZ-01's generated bodies, to replay a reported run (default: a new random seed, printed in any finding).
+    FUZZ_SEED = "PINGONE_FUZZ_SEED", scope: Run, secret: false;
 }
 
 /// The variables that need a configured target ([`Scope::Target`]).
@@ -147,7 +153,14 @@ mod tests {
         }
         assert_eq!(var::CLIENT_SECRET, "PINGONE_CLIENT_SECRET");
         let secrets: Vec<&str> = secret_variables().collect();
-        assert_eq!(secrets, [var::CLIENT_SECRET, var::API_ACCESS_TOKEN]);
+        assert_eq!(
+            secrets,
+            [
+                var::CLIENT_SECRET,
+                var::API_ACCESS_TOKEN,
+                var::READONLY_CLIENT_SECRET
+            ]
+        );
         assert!(target_variables().any(|n| n == var::TEST_USER_ID));
         assert!(!target_variables().any(|n| n == var::STRICT));
     }

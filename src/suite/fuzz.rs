@@ -6,6 +6,9 @@
 //! facts §11.1) may be accepted: that is a warning, provided the coerced value is what the
 //! answer says, what is stored and what reads return. The search goes on past such warnings
 //! for a MUST failure, and reports the first warning only when it finds none.
+//!
+//! A body no binder coerces is sent from false and from true in turn, so a partial write shows
+//! whichever way it goes. Every finding names the seed; `PINGONE_FUZZ_SEED` replays the run.
 
 use std::sync::{Arc, Mutex};
 
@@ -34,22 +37,20 @@ impl CaseCtx {
                     256
                 });
         let user = self.user_with(false).await?;
-        let seed: [u8; 32] = {
-            let mut s = [0u8; 32];
-            match self.session.fuzz_seed {
-                Some(fixed) => s[..8].copy_from_slice(&fixed.to_le_bytes()),
-                None => {
-                    s[..16].copy_from_slice(Uuid::new_v4().as_bytes());
-                    s[16..].copy_from_slice(Uuid::new_v4().as_bytes());
-                }
-            }
-            s
-        };
+        let seed = self.session.fuzz_seed.unwrap_or_else(random_seed);
         let handle = tokio::runtime::Handle::current();
         let (session, case, shared) = (self.session.clone(), self.case, self.shared.clone());
         let probe_user = user.clone();
         let outcome = tokio::task::spawn_blocking(move || {
-            fuzz_blocking(&handle, session, case, shared, &probe_user, cases, seed)
+            fuzz_blocking(
+                &handle,
+                session,
+                case,
+                shared,
+                &probe_user,
+                cases,
+                rng_seed(seed),
+            )
         })
         .await;
         if let Ok((_, _, Some(error))) = &outcome {
@@ -65,7 +66,8 @@ impl CaseCtx {
                 let from = crate::http::excerpt(&String::from_utf8_lossy(&original), 120);
                 for mut f in findings {
                     f.check = format!(
-                        "{} (minimal failing body {shown:?}, shrunk from {from:?})",
+                        "{} (minimal failing body {shown:?}, shrunk from {from:?}; seed {seed}: \
+                         replay with PINGONE_FUZZ_SEED={seed})",
                         f.check
                     );
                     self.findings.push(f);
@@ -78,6 +80,19 @@ impl CaseCtx {
 }
 
 type FuzzFailure = (Vec<u8>, Vec<u8>, Vec<Finding>);
+
+/// A fresh seed for a run without `PINGONE_FUZZ_SEED`.
+fn random_seed() -> u64 {
+    let (high, _) = Uuid::new_v4().as_u64_pair();
+    high
+}
+
+/// The 32-byte ChaCha seed of a `u64` seed: the same `u64` always replays the same bodies.
+fn rng_seed(seed: u64) -> [u8; 32] {
+    let mut s = [0u8; 32];
+    s[..8].copy_from_slice(&seed.to_le_bytes());
+    s
+}
 
 /// The leniency the fuzzer tolerates (facts §11.1).
 const JACKSON: Grade = should(Evidence::Inferred(
@@ -128,7 +143,7 @@ fn fuzz_blocking(
     let strategy = invalid_bodies();
     let mut requests = 0;
     let error: std::cell::RefCell<Option<String>> = std::cell::RefCell::new(None);
-    let mut probe = |body: &[u8]| -> Vec<Finding> {
+    let mut probe = |body: &[u8], alternate: bool| -> Vec<Finding> {
         if error.borrow().is_some() {
             return Vec::new();
         }
@@ -140,8 +155,8 @@ fn fuzz_blocking(
             grade: JACKSON,
         });
         // The baseline is the opposite of what a coercing server would store, so that an
-        // acceptance that stores nothing shows.
-        let baseline = coerced == Some(false);
+        // acceptance that stores nothing shows; a body nothing coerces alternates.
+        let baseline = coerced.map_or(alternate, |c| !c);
         if baseline {
             let _ = handle.block_on(session.send(ctx.put_value(user, true)));
             requests += 1;
@@ -163,7 +178,7 @@ fn fuzz_blocking(
     };
     let must = |f: &[Finding]| f.iter().any(|f| f.tier == Tier::Must);
     let mut warning: Option<FuzzFailure> = None;
-    for _ in 0..cases {
+    for n in 0..cases {
         if error.borrow().is_some() {
             break;
         }
@@ -171,7 +186,8 @@ fn fuzz_blocking(
             continue;
         };
         let original = tree.current();
-        let findings = probe(&original);
+        let alternate = n % 2 == 1;
+        let findings = probe(&original, alternate);
         if findings.is_empty() {
             continue;
         }
@@ -186,7 +202,7 @@ fn fuzz_blocking(
             while budget > 0 {
                 budget -= 1;
                 let candidate = tree.current();
-                let f = probe(&candidate);
+                let f = probe(&candidate, alternate);
                 if !must(&f) {
                     if !tree.complicate() {
                         break;

@@ -187,13 +187,14 @@ pub enum Kind {
     Read,
     /// The PUT or GET answer, whose `_links.self` and `_links.user` are then checked.
     Links(Via),
-    /// PUT .../mfaEnabled with an invalid body.
+    /// PUT .../mfaEnabled with an invalid body, from `baseline` and then from its opposite.
     InvalidBody {
         /// Raw request body.
         body: &'static [u8],
         /// The request's Content-Type.
         content_type: &'static str,
-        /// Stored value before the request: the opposite of what a coercing server would store.
+        /// Stored value before the first request: the opposite of what a coercing server would
+        /// store (the second request starts from the other value).
         baseline: bool,
     },
     /// PUT `{"mfaEnabled": true}` with a Content-Type other than application/json (`None`: no

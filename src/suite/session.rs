@@ -35,6 +35,7 @@ impl TargetInfo {
             // The mock's default population, sent as Create User (Import) may require it.
             population_id: Some(mock.population_id().to_string()),
             test_user_id: mock.seeded_users().first().map(ToString::to_string),
+            readonly_client: None,
         }
     }
 }
@@ -135,12 +136,13 @@ impl Session {
         } else {
             Vec::new()
         };
+        let fuzz_seed = run.fuzz_seed;
         let mut session = Session {
             target,
             run,
             environment_type: None,
             deviations,
-            fuzz_seed: None,
+            fuzz_seed,
             http,
             token: tokio::sync::Mutex::new(None),
             _mock: mock,

@@ -6,17 +6,19 @@ use crate::http::Exchange;
 use super::super::ctx::{CaseCtx, Step};
 
 impl CaseCtx {
-    /// PUT `body` on a user whose value is `baseline`.
+    /// PUT `body` on a user whose value is `baseline`, then on one whose value is the
+    /// opposite: a partial write shows whichever way it goes.
     pub(super) async fn invalid_body(
         &mut self,
         body: &[u8],
         content_type: &str,
         baseline: bool,
     ) -> Step<()> {
-        let user = self.user_with(baseline).await?;
-        self.invalid_probe(&user, body, content_type, baseline)
-            .await
-            .map(drop)
+        for from in [baseline, !baseline] {
+            let user = self.user_with(from).await?;
+            self.invalid_probe(&user, body, content_type, from).await?;
+        }
+        Ok(())
     }
 
     /// PUT an invalid body to `user`, whose value is `baseline`, and judge the answer by the
