@@ -297,6 +297,15 @@ cases! {
     fuzz_01 => "MFA-FUZZ-01",
     token_01 => "MFA-TOKEN-01",
     token_02 => "MFA-TOKEN-02",
+    token_03 => "MFA-TOKEN-03",
+    side_01 => "MFA-SIDE-01",
+    side_02 => "MFA-SIDE-02",
+    side_03 => "MFA-SIDE-03",
+    priv_01 => "MFA-PRIV-01",
+    priv_02 => "MFA-PRIV-02",
+    priv_03 => "MFA-PRIV-03",
+    priv_04 => "MFA-PRIV-04",
+    priv_05 => "MFA-PRIV-05",
 }
 
 #[test]

@@ -734,6 +734,125 @@ pub const CASES: &[Case] = &[
         expect: Expect::status(&[400, 401], must(Evidence::Spec(RFC_WRONG_SECRET)))
             .codes(&["invalid_client"], should(Evidence::Spec(RFC_WRONG_SECRET))),
     },
+    Case {
+        id: "MFA-TOKEN-03",
+        area: Area::Token,
+        tier: Tier::Must,
+        title: "an expired token is refused",
+        source: DOC_EXPIRED,
+        stimulus: "PUT .../mfaEnabled {\"mfaEnabled\": true} with a token from the token endpoint, sent after it expired (skipped when tokens live longer than the case waits)",
+        requirement: "401 with a P1Error (SHOULD: code ACCESS_FAILED); mfaEnabled still reads false",
+        kind: Kind::Token(TokenProbe::Expired),
+        expect: Expect::p1_error(&[401], must(Evidence::Doc(DOC_EXPIRED)))
+            .codes(&["ACCESS_FAILED"], should(Evidence::Spec(DOC_EXPIRED)))
+            .stored(unchanged(
+                ReadBack::Mfa,
+                "the value before the request with an expired token",
+                must(Evidence::Doc(DOC_EXPIRED)),
+            )),
+    },
+    Case {
+        id: "MFA-SIDE-01",
+        area: Area::Side,
+        tier: Tier::Must,
+        title: "a PUT changes nothing but mfaEnabled",
+        source: DOC_ONLY_MFA,
+        stimulus: "PUT .../mfaEnabled true, then false, on a user whose value is false",
+        requirement: "200 each time; GET user reads every other attribute (enabled, username, email, lifecycle, population, ...) as it was after set-up",
+        kind: Kind::SideEffects(SideProbe::OtherAttributes),
+        expect: WRITE,
+    },
+    Case {
+        id: "MFA-SIDE-02",
+        area: Area::Side,
+        tier: Tier::Must,
+        title: "other attributes in the body change nothing",
+        source: DOC_ONLY_MFA,
+        stimulus: "PUT .../mfaEnabled {\"mfaEnabled\": true, \"enabled\": false, \"username\": <new>, \"email\": <new>, \"lifecycle\": {...}, \"name\": {...}} on a user whose value is false",
+        requirement: "200 (the other properties ignored) or 4xx (rejected), both conform; none of the other attributes changes; mfaEnabled reads as answered",
+        kind: Kind::SideEffects(SideProbe::ExtraAttributes),
+        expect: Expect::ok(
+            &[200],
+            Schema::UserMfaEnabled,
+            must(Evidence::Doc(DOC_ONLY_MFA)),
+        )
+        .carries_sent(must(Evidence::Doc(DOC_UPDATE)))
+        .or_rejected()
+        .stored(Stored::AsAnswered),
+    },
+    Case {
+        id: "MFA-SIDE-03",
+        area: Area::Side,
+        tier: Tier::Must,
+        title: "another user keeps its value",
+        source: DOC_ONLY_MFA,
+        stimulus: "PUT .../mfaEnabled true on one user while a second user (the bystander) has false",
+        requirement: "the bystander still reads false through GET .../mfaEnabled and GET user, every other attribute as before",
+        kind: Kind::SideEffects(SideProbe::Bystander),
+        expect: WRITE,
+    },
+    Case {
+        id: "MFA-PRIV-01",
+        area: Area::Priv,
+        tier: Tier::Must,
+        title: "read-only worker: PUT .../mfaEnabled refused",
+        source: DOC_ROLE,
+        stimulus: "PUT .../mfaEnabled {\"mfaEnabled\": true} with the read-only worker's token on a user whose value is false (skipped without PINGONE_READONLY_CLIENT_ID)",
+        requirement: "403 with a P1Error (SHOULD: code ACCESS_FAILED); mfaEnabled still reads false, the user otherwise unchanged",
+        kind: Kind::Readonly(ReadonlyProbe::PutMfa),
+        expect: READONLY_WRITE,
+    },
+    Case {
+        id: "MFA-PRIV-02",
+        area: Area::Priv,
+        tier: Tier::Must,
+        title: "read-only worker: PUT Update User refused",
+        source: DOC_ROLE,
+        stimulus: "PUT user {username, email, nickname} with the read-only worker's token (skipped without PINGONE_READONLY_CLIENT_ID)",
+        requirement: "403 with a P1Error (SHOULD: code ACCESS_FAILED); the user unchanged",
+        kind: Kind::Readonly(ReadonlyProbe::UpdateUser(Method::Put)),
+        expect: READONLY_WRITE,
+    },
+    Case {
+        id: "MFA-PRIV-03",
+        area: Area::Priv,
+        tier: Tier::Must,
+        title: "read-only worker: PATCH Update User refused",
+        source: DOC_ROLE,
+        stimulus: "PATCH user {nickname} with the read-only worker's token (skipped without PINGONE_READONLY_CLIENT_ID)",
+        requirement: "403 with a P1Error (SHOULD: code ACCESS_FAILED); the user unchanged",
+        kind: Kind::Readonly(ReadonlyProbe::UpdateUser(Method::Patch)),
+        expect: READONLY_WRITE,
+    },
+    Case {
+        id: "MFA-PRIV-04",
+        area: Area::Priv,
+        tier: Tier::Must,
+        title: "read-only worker: Create User refused",
+        source: DOC_ROLE,
+        stimulus: "POST users {username, email} with the read-only worker's token (skipped without PINGONE_READONLY_CLIENT_ID)",
+        requirement: "403 with a P1Error (SHOULD: code ACCESS_FAILED); no user with that username exists afterwards",
+        kind: Kind::Readonly(ReadonlyProbe::CreateUser),
+        expect: Expect::p1_error(&[403], must(Evidence::Spec(DOC_ROLE)))
+            .codes(&["ACCESS_FAILED"], should(Evidence::Spec(DOC_ROLE)))
+            .procedure(must(Evidence::Spec(DOC_ROLE))),
+    },
+    Case {
+        id: "MFA-PRIV-05",
+        area: Area::Priv,
+        tier: Tier::Should,
+        title: "read-only worker: reading is allowed",
+        source: INFERRED_READONLY_READS,
+        stimulus: "GET .../mfaEnabled with the read-only worker's token on a user whose value is true (skipped without PINGONE_READONLY_CLIENT_ID)",
+        requirement: "200 with a UserMFAEnabled body saying true",
+        kind: Kind::Readonly(ReadonlyProbe::Read),
+        expect: Expect::ok(
+            &[200],
+            Schema::UserMfaEnabled,
+            should(Evidence::Inferred(INFERRED_READONLY_READS)),
+        )
+        .carries_sent(should(Evidence::Inferred(INFERRED_READONLY_READS))),
+    },
 ];
 
 /// The case with this ID.
@@ -832,7 +951,12 @@ mod tests {
     #[test]
     fn rows_whose_procedure_checks_more_grade_those_checks() {
         for c in CASES {
-            let checks_more = matches!(c.kind, Kind::Links(_) | Kind::Token(TokenProbe::Issue));
+            let checks_more = matches!(
+                c.kind,
+                Kind::Links(_)
+                    | Kind::Token(TokenProbe::Issue)
+                    | Kind::Readonly(ReadonlyProbe::CreateUser)
+            );
             assert_eq!(c.expect.procedure.is_some(), checks_more, "{}", c.id);
         }
     }

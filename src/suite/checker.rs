@@ -56,6 +56,18 @@ const IMMEDIATE_READ: Grade = should(Evidence::Inferred(
      (facts §3, §11.4), so a short wait (PINGONE_CONSISTENCY_WAIT_MS) is tolerated",
 ));
 
+/// DOC: a PUT replaces the attributes it names (facts §3); PUT .../mfaEnabled names
+/// mfaEnabled only (facts §1.1). Everything else about the user must read as before.
+pub(super) const ONLY_MFA: Grade = must(Evidence::Doc(
+    "DOC a PUT replaces the attributes the request names (facts §3); Update User MFA Enabled names mfaEnabled only (facts §1.1)",
+));
+
+/// The check of [`CaseCtx::expect_other_attributes`].
+pub(super) const OTHER_ATTRIBUTES: &str = "GET user: every other attribute reads as before";
+
+/// Attributes of a user that the server changes itself, or that are not attributes.
+const SERVER_KEPT: &[&str] = &["mfaEnabled", "updatedAt", "_links", "_embedded"];
+
 /// Statuses whose error body may lack `id` (SPEC GOCLIENT, facts §2.1).
 fn id_optional(status: u16) -> bool {
     status == 403 || status == 429 || status >= 500
@@ -422,10 +434,63 @@ impl CaseCtx {
         ];
         let count = if read == ReadBack::MfaAndUser { 2 } else { 1 };
         for (url, schema, what) in views.into_iter().take(count) {
-            self.read_back(url, schema, what, expected, why, grade, settle)
+            let ex = self
+                .read_back(url, schema, what, expected, why, grade, settle)
                 .await?;
+            if schema == Schema::User && ex.status == 200 {
+                self.expect_other_attributes(user, &ex);
+            }
         }
         Ok(())
+    }
+
+    /// GET user, then [`CaseCtx::expect_other_attributes`] (when the answer is a 200).
+    pub(super) async fn expect_user_unchanged(&mut self, user: &str) -> Step<()> {
+        let ex = self
+            .send(self.request(Method::Get, &self.user_url(user)))
+            .await?;
+        if self.ensure(
+            ex.status == 200,
+            ONLY_MFA,
+            OTHER_ATTRIBUTES,
+            "GET user answers 200",
+            || ex.summary(),
+            Some(&ex),
+        ) {
+            self.expect_other_attributes(user, &ex);
+        }
+        Ok(())
+    }
+
+    /// The user in `ex` (a GET user answer) has every attribute of the snapshot taken when the
+    /// case set it up, with the same value, and no other, apart from mfaEnabled and the
+    /// attributes the server keeps itself ([`SERVER_KEPT`]). Nothing is checked for a user
+    /// without a snapshot.
+    pub(super) fn expect_other_attributes(&mut self, user: &str, ex: &Exchange) {
+        let Some(before) = self.snapshots.get(user).cloned() else {
+            return;
+        };
+        let after = ex.json().unwrap_or(Value::Null);
+        let (Some(before), Some(after_map)) = (before.as_object(), after.as_object()) else {
+            return;
+        };
+        let mut keys: Vec<&String> = before.keys().chain(after_map.keys()).collect();
+        keys.sort();
+        keys.dedup();
+        let changed: Vec<String> = keys
+            .into_iter()
+            .filter(|k| !SERVER_KEPT.contains(&k.as_str()))
+            .filter(|k| before.get(*k) != after_map.get(*k))
+            .map(|k| format!("{k}: {} -> {}", show(before.get(k)), show(after_map.get(k))))
+            .collect();
+        self.ensure(
+            changed.is_empty(),
+            ONLY_MFA,
+            OTHER_ATTRIBUTES,
+            "every attribute but mfaEnabled as it was after set-up",
+            || crate::http::excerpt(&changed.join("; "), 400),
+            Some(ex),
+        );
     }
 
     /// GET `url`: 200 with a `schema` body whose mfaEnabled is `expected`; with `settle`,
@@ -440,7 +505,7 @@ impl CaseCtx {
         why: &str,
         grade: Grade,
         settle: bool,
-    ) -> Step<()> {
+    ) -> Step<Exchange> {
         let shows = |ex: &Exchange| {
             ex.status == 200
                 && ex.json().and_then(|j| j.get("mfaEnabled").cloned()) == Some(json!(expected))
@@ -477,11 +542,11 @@ impl CaseCtx {
             Some(expected),
             &check,
         );
-        Ok(())
+        Ok(ex)
     }
 }
 
-pub(super) fn show(v: Option<&Value>) -> String {
+pub(in crate::suite) fn show(v: Option<&Value>) -> String {
     v.map_or_else(|| "(absent)".to_string(), Value::to_string)
 }
 

@@ -1,6 +1,7 @@
 //! The state of one running case ([`CaseCtx`]): sending and recording, URL builders, and the
 //! set-up of test users.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
@@ -50,6 +51,9 @@ pub(super) struct CaseCtx {
     /// Why the case is inconclusive (target unavailable), if it is.
     pub(super) error: Option<String>,
     pub(super) requests: u32,
+    /// GET user of each user the case set up, right after set-up: what every later GET user
+    /// must still show besides mfaEnabled.
+    pub(super) snapshots: HashMap<String, Value>,
 }
 
 impl CaseCtx {
@@ -70,6 +74,7 @@ impl CaseCtx {
             skipped: None,
             error: None,
             requests: 0,
+            snapshots: HashMap::new(),
         }
     }
 
@@ -172,6 +177,34 @@ impl CaseCtx {
                     };
                     self.error = Some(format!(
                         "{} {}: {why}{retries}: {}",
+                        ex.request.method,
+                        ex.request.url,
+                        ex.summary()
+                    ));
+                    Err(Abort)
+                }
+            },
+            Err(e) => {
+                self.error = Some(e.to_string());
+                Err(Abort)
+            }
+        }
+    }
+
+    /// Send a request with `token` instead of the session's (counted, not recorded as the
+    /// case's answer); the recorded request shows `$TOKEN`, never the token.
+    pub(super) async fn send_with_bearer(
+        &mut self,
+        req: Request,
+        token: &crate::secret::Secret,
+    ) -> Step<Exchange> {
+        self.requests += 1;
+        match self.session.send_with_bearer(req, token).await {
+            Ok(ex) => match ex.unavailable() {
+                None => Ok(ex),
+                Some(why) => {
+                    self.error = Some(format!(
+                        "{} {}: {why}: {}",
                         ex.request.method,
                         ex.request.url,
                         ex.summary()
@@ -363,7 +396,19 @@ impl CaseCtx {
                 return Err(Abort);
             }
         }
+        self.snapshot(&id).await?;
         Ok(id)
+    }
+
+    /// Set-up: keep GET user of `user` as it is now (for the side-effect check).
+    pub(super) async fn snapshot(&mut self, user: &str) -> Step<()> {
+        let ex = self
+            .send(self.request(Method::Get, &self.user_url(user)))
+            .await?;
+        if let Some(json) = ex.json().filter(|_| ex.status == 200) {
+            self.snapshots.insert(user.to_string(), json);
+        }
+        Ok(())
     }
 
     /// GET .../mfaEnabled without checks (set-up).

@@ -39,11 +39,15 @@ pub enum Area {
     Fuzz,
     /// The worker app's token endpoint.
     Token,
+    /// What a PUT .../mfaEnabled must leave alone: the user's other attributes, other users.
+    Side,
+    /// A worker whose role may read users but not update them.
+    Priv,
 }
 
 impl Area {
     /// Every area, in report order.
-    pub const ALL: [Area; 12] = [
+    pub const ALL: [Area; 14] = [
         Area::Body,
         Area::Read,
         Area::Links,
@@ -56,6 +60,8 @@ impl Area {
         Area::Existing,
         Area::Fuzz,
         Area::Token,
+        Area::Side,
+        Area::Priv,
     ];
 
     /// A human title.
@@ -73,6 +79,8 @@ impl Area {
             Area::Existing => "Existing user",
             Area::Fuzz => "Generated invalid bodies",
             Area::Token => "Token endpoint",
+            Area::Side => "Side effects",
+            Area::Priv => "Least privilege",
         }
     }
 
@@ -91,6 +99,8 @@ impl Area {
             Area::Existing => "existing",
             Area::Fuzz => "fuzz",
             Area::Token => "token",
+            Area::Side => "side",
+            Area::Priv => "priv",
         }
     }
 }
@@ -150,6 +160,38 @@ pub enum TokenProbe {
     Issue,
     /// The configured client id with a wrong secret.
     WrongSecret,
+    /// A token issued by the endpoint, used after it expired (skipped when tokens live longer
+    /// than [`EXPIRY_WAIT_SECS`]).
+    Expired,
+}
+
+/// The longest token lifetime the expired-token case waits out, in seconds.
+pub const EXPIRY_WAIT_SECS: u64 = 10;
+
+/// What the side-effect cases send.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SideProbe {
+    /// Set true, then false: every other attribute of the user reads as before.
+    OtherAttributes,
+    /// `{"mfaEnabled": true}` with other user attributes besides (`enabled: false`, a new
+    /// `username`, ...): none of them changes.
+    ExtraAttributes,
+    /// Set a user's value while another user (the bystander) exists: the bystander keeps its
+    /// value and its attributes.
+    Bystander,
+}
+
+/// What the read-only worker's token is used for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReadonlyProbe {
+    /// PUT .../mfaEnabled.
+    PutMfa,
+    /// PUT Update User (or PATCH: [`Method::Patch`]).
+    UpdateUser(Method),
+    /// POST Create User.
+    CreateUser,
+    /// GET .../mfaEnabled.
+    Read,
 }
 
 /// The media type of a Create User request.
@@ -236,6 +278,10 @@ pub enum Kind {
     Fuzz,
     /// The token endpoint the suite authenticates with.
     Token(TokenProbe),
+    /// What a PUT .../mfaEnabled must leave alone.
+    SideEffects(SideProbe),
+    /// The read-only worker's token (`PINGONE_READONLY_CLIENT_ID`).
+    Readonly(ReadonlyProbe),
 }
 
 /// One conformance case.

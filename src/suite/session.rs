@@ -89,7 +89,7 @@ pub struct Session {
     /// Seed for the generated bodies of MFA-FUZZ-01; random when `None`.
     pub fuzz_seed: Option<u64>,
     http: HttpClient,
-    token: tokio::sync::Mutex<Option<(Secret, Instant)>>,
+    token: tokio::sync::Mutex<Option<(Secret, Instant, Instant)>>,
     _mock: Option<MockPingOne>,
 }
 
@@ -177,30 +177,48 @@ impl Session {
         )
     }
 
-    /// A live access token: the ready one, or a cached one with a minute left, or a new one.
+    /// A live access token: the ready one, or a cached one with a minute (or half its
+    /// lifetime, if that is shorter) left, or a new one.
     pub async fn bearer(&self) -> Result<Secret, String> {
-        self.token().await.map_err(|e| match e {
-            SessionError::Token(m) => m,
-            other => other.to_string(),
-        })
+        self.token().await.map(|(token, _)| token).map_err(message)
     }
 
-    /// [`Session::bearer`], telling an unavailable token endpoint from refused credentials.
-    async fn token(&self) -> Result<Secret, SessionError> {
-        let (client_id, client_secret, method) = match &self.target.credentials {
-            Credentials::AccessToken(t) => return Ok(t.clone()),
+    /// [`Session::bearer`] and when the token expires (`None` for a ready token), telling an
+    /// unavailable token endpoint from refused credentials.
+    async fn token(&self) -> Result<(Secret, Option<Instant>), SessionError> {
+        let (client_id, client_secret) = match &self.target.credentials {
+            Credentials::AccessToken(t) => return Ok((t.clone(), None)),
             Credentials::Client {
                 client_id,
                 client_secret,
-                method,
-            } => (client_id, client_secret, *method),
+                ..
+            } => (client_id, client_secret),
         };
         let mut cached = self.token.lock().await;
-        if let Some((token, expiry)) = cached.as_ref()
-            && *expiry > Instant::now() + Duration::from_secs(60)
-        {
-            return Ok(token.clone());
+        if let Some((token, issued, expiry)) = cached.as_ref() {
+            let margin = Duration::from_secs(60).min((*expiry - *issued) / 2);
+            if *expiry > Instant::now() + margin {
+                return Ok((token.clone(), Some(*expiry)));
+            }
         }
+        let issued = Instant::now();
+        let (secret, lifetime) = self.request_token(client_id, client_secret).await?;
+        let expiry = issued + Duration::from_secs(lifetime);
+        *cached = Some((secret.clone(), issued, expiry));
+        Ok((secret, Some(expiry)))
+    }
+
+    /// A new token for `client_id` from the session's token endpoint, with the configured
+    /// client authentication method, and its `expires_in` (3600 when absent).
+    pub async fn request_token(
+        &self,
+        client_id: &str,
+        client_secret: &Secret,
+    ) -> Result<(Secret, u64), SessionError> {
+        let method = match &self.target.credentials {
+            Credentials::Client { method, .. } => *method,
+            Credentials::AccessToken(_) => TokenAuthMethod::Basic,
+        };
         let url = self.token_url().ok_or_else(|| {
             SessionError::Token("no worker environment id for the token URL".into())
         })?;
@@ -233,12 +251,7 @@ impl Session {
                     .get("expires_in")
                     .and_then(Value::as_u64)
                     .unwrap_or(3600);
-                let secret = Secret::new(t);
-                *cached = Some((
-                    secret.clone(),
-                    Instant::now() + Duration::from_secs(lifetime),
-                ));
-                Ok(secret)
+                Ok((Secret::new(t), lifetime))
             }
             _ => {
                 let error = json
@@ -259,14 +272,43 @@ impl Session {
         }
     }
 
+    /// A new token of the read-only worker (`PINGONE_READONLY_CLIENT_ID`), or `None` when
+    /// none is configured.
+    pub async fn readonly_bearer(&self) -> Option<Result<Secret, String>> {
+        let client = self.target.readonly_client.as_ref()?;
+        Some(
+            self.request_token(&client.client_id, &client.client_secret)
+                .await
+                .map(|(token, _)| token)
+                .map_err(message),
+        )
+    }
+
     /// Send a request with the session's credentials, retrying transient answers; after
     /// [`crate::http::HANG_THRESHOLD`] timeouts of one operation its further requests fail at
-    /// once (see [`crate::http`]).
+    /// once (see [`crate::http`]). A request with the session's own token (fetched with client
+    /// credentials) that is answered 401 is sent once more with a new token: tokens expire,
+    /// and a short-lived one may be stale by the time a queued request goes out.
     pub async fn send(&self, request: Request) -> Result<Exchange, TransportError> {
+        let (exchange, expiry) = self.send_once(request.clone()).await?;
+        if exchange.status == 401 && expiry.is_some() {
+            // The token may have expired sooner than its `expires_in` said (or said nothing):
+            // drop it, and try once more with a new one.
+            *self.token.lock().await = None;
+            return self.send_once(request).await.map(|(exchange, _)| exchange);
+        }
+        Ok(exchange)
+    }
+
+    /// [`Session::send`] without the second try; also when the token used expires.
+    async fn send_once(
+        &self,
+        request: Request,
+    ) -> Result<(Exchange, Option<Instant>), TransportError> {
         let bearer = if request.auth == Auth::SessionBearer {
-            Some(self.bearer().await.map_err(|message| TransportError {
+            Some(self.token().await.map_err(|e| TransportError {
                 request: request.clone(),
-                message: format!("no access token: {message}"),
+                message: format!("no access token: {}", message(e)),
                 timed_out: false,
                 not_sent: true,
             })?)
@@ -281,7 +323,22 @@ impl Session {
             } => Some((client_id.as_str(), client_secret)),
             Credentials::AccessToken(_) => None,
         };
-        self.http.send(request, bearer.as_ref(), basic).await
+        let token = bearer.as_ref().map(|(t, _)| t);
+        let expiry = bearer.as_ref().and_then(|(_, e)| *e);
+        let exchange = self.http.send(request, token, basic).await?;
+        Ok((exchange, expiry))
+    }
+
+    /// Send a request with `bearer` as its token (the read-only worker's, an expired one):
+    /// recorded as `Bearer $TOKEN`, never with the token itself.
+    pub async fn send_with_bearer(
+        &self,
+        request: Request,
+        bearer: &Secret,
+    ) -> Result<Exchange, TransportError> {
+        self.http
+            .send(request.auth(Auth::SessionBearer), Some(bearer), None)
+            .await
     }
 
     /// The id of the user with this username, if there is one (`GET users?filter=username eq
@@ -482,4 +539,12 @@ fn permissions_propagating(ex: &Exchange) -> bool {
     ex.status == 403
         && (text.contains("You do not have access to this resource")
             || text.contains("The actor attempting to perform the request is not authorized"))
+}
+
+/// The message of a token error, without the prefix [`SessionError`]'s `Display` adds to it.
+fn message(e: SessionError) -> String {
+    match e {
+        SessionError::Token(m) => m,
+        other => other.to_string(),
+    }
 }

@@ -73,6 +73,15 @@ that is not a UUID (SPEC/CODE ids are UUIDs, facts §3), so the request cannot s
 pub(super) const INFERRED_CASE: &str = "INFERRED: property names are case-sensitive in JSON (RFC 8259 §4 does not \
 fold case); the docs name only mfaEnabled and say nothing of other spellings (facts §1.1, §3)";
 
+pub(super) const DOC_ROLE: &str = "DOC a worker app acts with its own role assignments (facts §4); SPEC GOCLIENT: a \
+valid token without the needed role answers 403 ACCESS_FAILED with detail INSUFFICIENT_PERMISSIONS (facts §3)";
+pub(super) const INFERRED_READONLY_READS: &str = "INFERRED: PINGONE_READONLY_CLIENT_ID names a worker whose role \
+may read users; a read with its token answers like any read (facts §1.1, §4)";
+pub(super) const DOC_EXPIRED: &str = "DOC an access token lasts one hour; a bearer token that is expired answers 401 \
+(facts §3, §4); SPEC GOCLIENT UnauthorizedError code ACCESS_FAILED, detail INVALID_TOKEN (facts §11.3)";
+pub(super) const DOC_ONLY_MFA: &str = "DOC a PUT replaces the attributes the request names and nothing else (facts §3); \
+Update User MFA Enabled names mfaEnabled only (facts §1.1, §1.4)";
+
 /// A set-up value: the value before the request reads back through `read`.
 pub(super) const fn unchanged(read: ReadBack, why: &'static str, grade: Grade) -> Stored {
     Stored::Reads {
@@ -228,3 +237,12 @@ pub(super) const DOC_READ: &str =
     "DOC Read User MFA Enabled; SPEC readUserMFAEnabled 200 UserMFAEnabled (facts §1.1, §1.3)";
 
 pub(super) const HDR_REJECT: &str = "a body without a JSON Content-Type is rejected";
+
+/// The read-only worker's write: 403 P1Error (SHOULD ACCESS_FAILED), nothing stored.
+pub(super) const READONLY_WRITE: Expect = Expect::p1_error(&[403], must(Evidence::Spec(DOC_ROLE)))
+    .codes(&["ACCESS_FAILED"], should(Evidence::Spec(DOC_ROLE)))
+    .stored(unchanged(
+        ReadBack::MfaAndUser,
+        "the value before the refused request",
+        must(Evidence::Spec(DOC_ROLE)),
+    ));

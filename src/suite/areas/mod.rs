@@ -10,7 +10,9 @@ mod invalid;
 mod links;
 mod method;
 mod path;
+mod privilege;
 mod read;
+mod side;
 mod token;
 mod user;
 
@@ -47,6 +49,8 @@ impl CaseCtx {
             Kind::ExistingUser => self.existing_user().await,
             Kind::Fuzz => self.fuzz().await,
             Kind::Token(probe) => self.token(probe).await,
+            Kind::SideEffects(probe) => self.side_effects(probe).await,
+            Kind::Readonly(probe) => self.readonly(probe).await,
         }
     }
 }

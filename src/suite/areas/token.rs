@@ -7,12 +7,17 @@ use serde_json::Value;
 use crate::config::{Credentials, TokenAuthMethod};
 use crate::http::{Auth, Request};
 
-use super::super::cases::TokenProbe;
-use super::super::ctx::{CaseCtx, Step, is_json_media_type};
+use std::time::Duration;
+
+use super::super::cases::{EXPIRY_WAIT_SECS, TokenProbe};
+use super::super::ctx::{Abort, CaseCtx, Step, is_json_media_type};
 
 impl CaseCtx {
     /// The token endpoint. The answer's body is never quoted in a finding: it may hold a token.
     pub(super) async fn token(&mut self, probe: TokenProbe) -> Step<()> {
+        if probe == TokenProbe::Expired {
+            return self.expired_token().await;
+        }
         let (client_id, method) = match &self.session.target.credentials {
             Credentials::Client {
                 client_id, method, ..
@@ -43,6 +48,7 @@ impl CaseCtx {
                     base64::engine::general_purpose::STANDARD.encode(pair)
                 )))
             }
+            (TokenProbe::Expired, _) => return Ok(()),
             (TokenProbe::WrongSecret, TokenAuthMethod::Post) => {
                 let body = format!(
                     "grant_type=client_credentials&client_id={}&client_secret={WRONG}",
@@ -111,6 +117,7 @@ impl CaseCtx {
                     Some(&ex),
                 );
             }
+            TokenProbe::Expired => {}
             TokenProbe::WrongSecret => {
                 self.ensure(
                     status_ok && !has_token,
@@ -138,5 +145,52 @@ impl CaseCtx {
             }
         }
         Ok(())
+    }
+
+    /// A token from the endpoint, waited out, then PUT .../mfaEnabled with it: refused, nothing
+    /// stored. Needs client credentials and a token that lives at most
+    /// [`EXPIRY_WAIT_SECS`]; skipped otherwise, with the reason.
+    async fn expired_token(&mut self) -> Step<()> {
+        let (client_id, client_secret) = match &self.session.target.credentials {
+            Credentials::Client {
+                client_id,
+                client_secret,
+                ..
+            } => (client_id.clone(), client_secret.clone()),
+            Credentials::AccessToken(_) => {
+                self.skipped = Some(
+                    "a ready access token is configured, not client credentials: no token to let expire"
+                        .into(),
+                );
+                return Ok(());
+            }
+        };
+        let user = self.user_with(false).await?;
+        let (token, lifetime) = match self.session.request_token(&client_id, &client_secret).await {
+            Ok(t) => t,
+            Err(e) => {
+                self.note_unjudged(
+                    "set-up: a token to let expire",
+                    "HTTP 200 with an access_token",
+                    e.to_string(),
+                    None,
+                );
+                return Err(Abort);
+            }
+        };
+        self.requests += 1;
+        if lifetime > EXPIRY_WAIT_SECS {
+            self.skipped = Some(format!(
+                "tokens live {lifetime} s, longer than the {EXPIRY_WAIT_SECS} s this case waits; \
+                 an expired token needs a target with a shorter token lifetime (the bundled mock has one)"
+            ));
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_secs(lifetime + 1)).await;
+        let ex = self
+            .send_with_bearer(self.put_value(&user, true), &token)
+            .await?;
+        self.record(&ex);
+        self.judge(&ex, Some(&user), Some(true), false).await
     }
 }

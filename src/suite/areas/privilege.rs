@@ -1,0 +1,136 @@
+//! MFA-PRIV: a worker whose role may read users but not update them
+//! (`PINGONE_READONLY_CLIENT_ID`): its token is refused on every write and changes nothing;
+//! it may read.
+
+use serde_json::{Value, json};
+
+use crate::secret::Secret;
+
+use super::super::cases::{Method, ReadonlyProbe, UserContent};
+use super::super::ctx::{Abort, CaseCtx, Step, lock};
+use super::super::session::USER_PREFIX;
+
+impl CaseCtx {
+    pub(super) async fn readonly(&mut self, probe: ReadonlyProbe) -> Step<()> {
+        let Some(token) = self.readonly_token().await? else {
+            return Ok(());
+        };
+        match probe {
+            ReadonlyProbe::PutMfa => {
+                let user = self.user_with(false).await?;
+                let ex = self
+                    .send_with_bearer(self.put_value(&user, true), &token)
+                    .await?;
+                self.record(&ex);
+                self.judge(&ex, Some(&user), Some(true), false).await
+            }
+            ReadonlyProbe::UpdateUser(method) => {
+                let user = self.user_with(false).await?;
+                let mut body = json!({"nickname": "conformance-readonly-probe"});
+                if method == Method::Put
+                    && let Some(before) = self.snapshots.get(&user)
+                {
+                    for key in ["username", "email"] {
+                        if let Some(v) = before.get(key) {
+                            body[key] = v.clone();
+                        }
+                    }
+                }
+                let req = self.request(method, &self.user_url(&user)).json(&body);
+                let ex = self.send_with_bearer(req, &token).await?;
+                self.record(&ex);
+                self.judge(&ex, Some(&user), None, false).await
+            }
+            ReadonlyProbe::CreateUser => {
+                let username = format!(
+                    "{USER_PREFIX}priv-{}",
+                    &uuid::Uuid::new_v4().simple().to_string()[..12]
+                );
+                let mut body =
+                    json!({"username": username, "email": format!("{username}@example.com")});
+                if let Some(p) = &self.session.target.population_id {
+                    body["population"] = json!({ "id": p });
+                }
+                let req = self
+                    .request(Method::Post, &self.session.env_url("/users"))
+                    .body(body.to_string().into_bytes())
+                    .header("Content-Type", UserContent::Json.media_type());
+                let ex = self.send_with_bearer(req, &token).await?;
+                self.record(&ex);
+                // A user created anyway is deleted by the clean-up.
+                if let Some(id) = ex
+                    .json()
+                    .filter(|_| (200..300).contains(&ex.status))
+                    .and_then(|j| j.get("id").and_then(Value::as_str).map(str::to_string))
+                {
+                    lock(&self.shared).created.push(id);
+                }
+                self.judge(&ex, None, None, false).await?;
+                self.expect_no_user_named(&username).await
+            }
+            ReadonlyProbe::Read => {
+                let user = self.user_with(true).await?;
+                let req = self.request(Method::Get, &self.mfa_url(&user));
+                let ex = self.send_with_bearer(req, &token).await?;
+                self.record(&ex);
+                self.expect_answer(
+                    &ex,
+                    &self.case.expect,
+                    Some(true),
+                    "the read-only worker reads the stored value",
+                );
+                Ok(())
+            }
+        }
+    }
+
+    /// The read-only worker's token; `None` (the case skipped, with the reason) when no such
+    /// worker is configured.
+    async fn readonly_token(&mut self) -> Step<Option<Secret>> {
+        self.requests += 1;
+        match self.session.readonly_bearer().await {
+            None => {
+                self.requests -= 1;
+                self.skipped = Some(
+                    "PINGONE_READONLY_CLIENT_ID and PINGONE_READONLY_CLIENT_SECRET are not set: \
+                     no read-only worker to test least privilege with"
+                        .into(),
+                );
+                Ok(None)
+            }
+            Some(Ok(token)) => Ok(Some(token)),
+            Some(Err(e)) => {
+                self.note_unjudged(
+                    "set-up: a token for the read-only worker",
+                    "HTTP 200 with an access_token",
+                    e,
+                    None,
+                );
+                Err(Abort)
+            }
+        }
+    }
+
+    /// List users filtered by `username` with the session's token: none has it.
+    async fn expect_no_user_named(&mut self, username: &str) -> Step<()> {
+        let filter = crate::http::form_encode(&format!("username eq \"{username}\""));
+        let url = self.session.env_url(&format!("/users?filter={filter}"));
+        let ex = self.send(self.request(Method::Get, &url)).await?;
+        let found = ex
+            .json()
+            .filter(|_| ex.status == 200)
+            .and_then(|j| j.pointer("/_embedded/users").cloned())
+            .and_then(|u| u.as_array().map(Vec::len))
+            .unwrap_or(0);
+        let grade = self.case.expect.procedure_grade();
+        self.ensure(
+            found == 0,
+            grade,
+            "no user was created",
+            format!("no user named {username}"),
+            || format!("{found} user(s) named {username}"),
+            Some(&ex),
+        );
+        Ok(())
+    }
+}
