@@ -1051,6 +1051,31 @@ fn readme_case_table_matches_the_cases_and_writes_no_stale_counts() {
             "README.md writes the count {stale:?}; describe it without a figure"
         );
     }
+
+    // The mutation score is stated both ways in KILLS.md; the README names both and leaves the
+    // figures there: no `N/M` in the section that explains it.
+    let proves = readme
+        .split("## How the suite proves itself")
+        .nth(1)
+        .and_then(|s| s.split("\n## ").next())
+        .expect("README.md has a `## How the suite proves itself` section");
+    for needle in ["default mode", "strict mode", "KILLS.md", "target"] {
+        assert!(
+            proves.contains(needle),
+            "the self-test section names {needle:?}"
+        );
+    }
+    let words: Vec<&str> = proves.split_whitespace().collect();
+    for w in words {
+        let w = w.trim_matches(|c: char| !c.is_ascii_alphanumeric() && c != '/');
+        if let Some((a, b)) = w.split_once('/') {
+            let number = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_digit());
+            assert!(
+                !(number(a) && number(b)),
+                "README.md writes a score by hand ({w}); KILLS.md states it"
+            );
+        }
+    }
 }
 
 /// `MUST: DOC, SPEC; SHOULD: INFERRED`: the headline tiers of `ids` with their evidence.

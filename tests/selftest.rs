@@ -22,7 +22,9 @@ use std::time::Duration;
 use pingone_mfa_conformance::config::{Config, RunConfig};
 use pingone_mfa_conformance::mock::{Alternatives, Fault, MockPingOne};
 use pingone_mfa_conformance::suite::deviations::Deviation;
-use pingone_mfa_conformance::suite::{CASES, Case, CaseResult, Outcome, Session, Tier, run_cases};
+use pingone_mfa_conformance::suite::{
+    CASES, Case, CaseResult, Outcome, Session, Tier, bundled_mock, run_cases,
+};
 use rstest::rstest;
 
 const FUZZ_SEED: u64 = 20_261_128;
@@ -47,7 +49,7 @@ fn all_cases() -> Vec<&'static Case> {
 }
 
 async fn mock(alternatives: Alternatives, faults: &[Fault]) -> MockPingOne {
-    MockPingOne::builder()
+    bundled_mock()
         .alternatives(alternatives)
         .faults(faults.iter().copied())
         .seed_user("conformance-existing-user", false)
@@ -132,8 +134,9 @@ async fn kill_matrix() -> Kills {
             let mock = mock(Alternatives::default(), &[fault]).await;
             let results = run_against(&mock).await;
             // Clean-up holds even when cases fail. (A server that creates users on PUT to an
-            // unknown id leaves those behind: the suite never knew them.)
-            if fault != Fault::UnknownUserUpsert {
+            // unknown id leaves those behind: the suite never knew them; one that writes every
+            // user writes the seeded one too.)
+            if ![Fault::UnknownUserUpsert, Fault::BystanderWritten].contains(&fault) {
                 assert_eq!(leftovers(&mock), Vec::<String>::new(), "{fault}");
             }
             let mut found = BTreeMap::new();
@@ -412,6 +415,13 @@ async fn every_fault_is_caught_by_its_target_and_every_case_is_a_target() {
 #[case::existing_01_write_lost("MFA-EXISTING-01", Fault::WriteLost)]
 #[case::fuzz_01_wrong_type("MFA-FUZZ-01", Fault::ServerErrorOnWrongType)]
 #[case::token_02_any_secret("MFA-TOKEN-02", Fault::TokenAcceptsAnySecret)]
+#[case::token_03_expired_token_accepted("MFA-TOKEN-03", Fault::ExpiredTokenAccepted)]
+#[case::invalid_20_form_encoded("MFA-INVALID-20", Fault::AcceptsFormEncoded)]
+#[case::side_01_disables_account("MFA-SIDE-01", Fault::DisablesAccount)]
+#[case::side_02_mass_assignment("MFA-SIDE-02", Fault::MassAssignment)]
+#[case::side_03_bystander_written("MFA-SIDE-03", Fault::BystanderWritten)]
+#[case::priv_01_readonly_may_write_mfa("MFA-PRIV-01", Fault::ReadonlyMayWriteMfa)]
+#[case::priv_04_any_token_may_write("MFA-PRIV-04", Fault::AnyTokenMayWrite)]
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn pinned_kill(#[case] id: &'static str, #[case] fault: Fault) {
     let target = fault.target();
@@ -603,6 +613,14 @@ impl MockProcess {
             ("PINGONE_POPULATION_ID", self.population.clone()),
             ("PINGONE_CLIENT_ID", "selftest-client".to_string()),
             ("PINGONE_CLIENT_SECRET", "selftest-secret".to_string()),
+            (
+                "PINGONE_READONLY_CLIENT_ID",
+                "selftest-readonly".to_string(),
+            ),
+            (
+                "PINGONE_READONLY_CLIENT_SECRET",
+                "selftest-readonly-secret".to_string(),
+            ),
         ]
         .into_iter()
         .collect()
@@ -625,6 +643,12 @@ fn spawn_mock(flags: &[&str]) -> MockProcess {
             "selftest-client",
             "--client-secret",
             "selftest-secret",
+            "--readonly-client-id",
+            "selftest-readonly",
+            "--readonly-client-secret",
+            "selftest-readonly-secret",
+            "--token-lifetime",
+            "3",
         ])
         .args(["--seed-user", "conformance-existing-user"])
         .args(flags)

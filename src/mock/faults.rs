@@ -117,6 +117,15 @@ faults! {
     /// Does not check the request Content-Type at all.
     AcceptsAnyContentType = "accepts-any-content-type",
         target: Must "status" in ["MFA-HDR-01"];
+    /// Reads a body without any Content-Type as JSON.
+    AcceptsMissingContentType = "accepts-missing-content-type",
+        target: Should "a body without a JSON Content-Type is rejected" in ["MFA-HDR-02"];
+    /// Reads an `application/x-www-form-urlencoded` body (`mfaEnabled=true`) and stores it.
+    AcceptsFormEncoded = "accepts-form-encoded",
+        target: Must "status" in ["MFA-INVALID-20"];
+    /// Matches property names regardless of case: `{"MFAEnabled": true}` sets mfaEnabled.
+    CaseInsensitiveProperties = "case-insensitive-properties",
+        target: Should "status" in ["MFA-INVALID-21"];
     /// Answers 409 to a PUT that repeats the stored value.
     NotIdempotent = "not-idempotent",
         target: Must "status" in ["MFA-BODY-04"];
@@ -161,6 +170,20 @@ faults! {
     /// GET user keeps showing the mfaEnabled value the user was created with.
     UserViewStale = "user-view-stale",
         target: Must "GET user reads" in ["MFA-BODY-01"];
+    // --- side effects of PUT .../mfaEnabled ---------------------------------------------------
+    /// Stores the body's other user attributes too (mass assignment): `enabled`, `username`,
+    /// `email`, `lifecycle`, `name`.
+    MassAssignment = "mass-assignment",
+        target: Must "GET user: every other attribute reads as before" in ["MFA-SIDE-02"];
+    /// Disables the account (`enabled` false) when mfaEnabled is set to false.
+    DisablesAccount = "disables-account",
+        target: Must "GET user: every other attribute reads as before" in ["MFA-SIDE-01"];
+    /// Resets the account's lifecycle status to VERIFICATION_REQUIRED on every write.
+    LifecycleReset = "lifecycle-reset",
+        target: Must "GET user: every other attribute reads as before" in ["MFA-SIDE-01"];
+    /// Writes the value to every user in the environment, not only the one in the path.
+    BystanderWritten = "bystander-written",
+        target: Must "GET user: the bystander reads exactly as before" in ["MFA-SIDE-03"];
     // --- authorization ----------------------------------------------------------------------
     /// Serves /v1 without any Authorization header.
     AuthNotEnforced = "auth-not-enforced",
@@ -180,6 +203,18 @@ faults! {
     /// Leaves `expires_in` out of the token response.
     TokenWithoutExpiry = "token-without-expiry",
         target: Must "the token response" in ["MFA-TOKEN-01"];
+    /// Accepts an access token after it expired.
+    ExpiredTokenAccepted = "expired-token-accepted",
+        target: Must "status" in ["MFA-TOKEN-03"];
+    /// The read-only worker's token may PUT .../mfaEnabled (the role is not checked there).
+    ReadonlyMayWriteMfa = "readonly-may-write-mfa",
+        target: Must "status" in ["MFA-PRIV-01"];
+    /// Any live token may write: no route checks the role.
+    AnyTokenMayWrite = "any-token-may-write",
+        target: Must "status" in ["MFA-PRIV-01", "MFA-PRIV-02", "MFA-PRIV-03", "MFA-PRIV-04"];
+    /// The read-only worker's token is refused on reads too (403).
+    ReadonlyCannotRead = "readonly-cannot-read",
+        target: Should "status" in ["MFA-PRIV-05"];
     /// Leaves the documented `Correlation-Id` header out of every answer.
     NoCorrelationId = "no-correlation-id",
         target: Should "the answer carries a Correlation-Id header" in [];

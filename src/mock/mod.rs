@@ -50,7 +50,7 @@ use uuid::Uuid;
 use crate::secret::Secret;
 
 pub use alternatives::{Alternative, Alternatives, EXHAUSTIVE_UP_TO};
-pub use faults::{Fault, UnknownFault};
+pub use faults::{Fault, Target, UnknownFault};
 
 /// `type` of a PingOne environment (`EnumEnvironmentType`, docs/api-facts.md §5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -211,7 +211,9 @@ impl Ctx<'_> {
             }
             ["environments", env, "users", user, "mfaEnabled"] => {
                 self.check_env(env)?;
-                self.may_use(grant, &parts.method)?;
+                if !self.has(Fault::ReadonlyMayWriteMfa) {
+                    self.may_use(grant, &parts.method)?;
+                }
                 self.mfa(parts, body, user).await
             }
             ["environments", env, "users", user, "enabled"] => {

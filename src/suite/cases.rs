@@ -787,7 +787,7 @@ pub const CASES: &[Case] = &[
         title: "another user keeps its value",
         source: DOC_ONLY_MFA,
         stimulus: "PUT .../mfaEnabled true on one user while a second user (the bystander) has false",
-        requirement: "the bystander still reads false through GET .../mfaEnabled and GET user, every other attribute as before",
+        requirement: "the bystander still reads false, and GET user shows it exactly as before (updatedAt included): nothing wrote to it",
         kind: Kind::SideEffects(SideProbe::Bystander),
         expect: WRITE,
     },

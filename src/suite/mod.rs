@@ -28,4 +28,4 @@ mod sources;
 pub use areas::redact;
 pub use cases::{Area, CASES, Case, Expect, Kind, Tier};
 pub use runner::{CaseResult, Finding, Outcome, run_case, run_cases};
-pub use session::{Session, SessionError, TargetInfo, TargetKind};
+pub use session::{Session, SessionError, TargetInfo, TargetKind, bundled_mock};

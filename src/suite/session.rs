@@ -6,9 +6,11 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use crate::config::{Config, ConfigError, Credentials, RunConfig, Target, TokenAuthMethod};
+use crate::config::{
+    Config, ConfigError, Credentials, ReadonlyClient, RunConfig, Target, TokenAuthMethod,
+};
 use crate::http::{Auth, Exchange, HttpClient, HttpLimits, Request, TransportError, excerpt};
-use crate::mock::MockPingOne;
+use crate::mock::{MockBuilder, MockPingOne};
 use crate::secret::Secret;
 
 use super::deviations::{Deviation, KNOWN_DEVIATIONS};
@@ -35,9 +37,32 @@ impl TargetInfo {
             // The mock's default population, sent as Create User (Import) may require it.
             population_id: Some(mock.population_id().to_string()),
             test_user_id: mock.seeded_users().first().map(ToString::to_string),
-            readonly_client: None,
+            readonly_client: mock.options().readonly_client.as_ref().map(|(id, secret)| {
+                ReadonlyClient {
+                    client_id: id.clone(),
+                    client_secret: secret.clone(),
+                }
+            }),
         }
     }
+}
+
+/// Client id of the bundled mock's read-only worker (its secret is new at every start).
+pub const BUNDLED_READONLY_CLIENT_ID: &str = "conformance-readonly-worker";
+
+/// Token lifetime of the bundled mock: short enough for MFA-TOKEN-03 to wait a token out.
+pub const BUNDLED_TOKEN_LIFETIME: Duration = Duration::from_secs(3);
+
+/// The mock the suite starts itself when nothing is configured (and the self-test's): a
+/// read-only worker besides the worker app, so the least-privilege cases run, and tokens that
+/// expire within [`BUNDLED_TOKEN_LIFETIME`], so the expired-token case runs.
+pub fn bundled_mock() -> MockBuilder {
+    MockPingOne::builder()
+        .readonly_client(
+            BUNDLED_READONLY_CLIENT_ID,
+            format!("readonly-{}", uuid::Uuid::new_v4().simple()),
+        )
+        .token_lifetime(BUNDLED_TOKEN_LIFETIME)
 }
 
 /// Why a session could not be opened: always one message.
@@ -99,7 +124,7 @@ impl Session {
     pub async fn from_config(config: Config) -> Result<Session, SessionError> {
         match config.target {
             Target::EmbeddedMock => {
-                let mock = MockPingOne::builder()
+                let mock = bundled_mock()
                     .seed_user(format!("{USER_PREFIX}existing-user"), false)
                     .start()
                     .await

@@ -4,6 +4,7 @@
 //! they break.
 
 use axum::body::Body;
+use axum::http::header::CONTENT_TYPE;
 use axum::http::request::Parts;
 use axum::http::{Method, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -14,7 +15,10 @@ use crate::mock::Fault;
 use crate::mock::answers::{DetailCode, MSG_INVALID_REQUEST, P1Code, detail};
 use crate::mock::server::{Answer, Ctx};
 use crate::mock::state::{self, Username, lock};
-use crate::wire::JSON;
+use crate::wire::{JSON, MediaType};
+
+/// The form media type the `accepts-form-encoded` fault reads.
+const FORM: &str = "application/x-www-form-urlencoded";
 
 impl Ctx<'_> {
     /// The methods: GET reads, PUT writes; others 405 unless a fault makes them act as PUT.
@@ -73,9 +77,29 @@ impl Ctx<'_> {
             self.s
                 .insert_user(id, attrs, false, None, Username::Unchecked);
         }
-        self.media_type(&parts.headers, &[JSON])?;
+        let form = self.has(Fault::AcceptsFormEncoded)
+            && parts
+                .headers
+                .get(CONTENT_TYPE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|ct| MediaType::parse(ct).is(FORM));
+        if !form {
+            self.media_type(&parts.headers, &[JSON])?;
+        }
         let bytes = self.read_body(body).await?;
-        let value = match self.parse_mfa_body(&bytes) {
+        let parsed = if form {
+            parse_form_body(&bytes).ok_or_else(|| {
+                let r = self.invalid_data(
+                    DetailCode::InvalidValue,
+                    "mfaEnabled",
+                    "mfaEnabled must be a Boolean.",
+                );
+                (r, None)
+            })
+        } else {
+            self.parse_mfa_body(&bytes)
+        };
+        let value = match parsed {
             Ok(v) => v,
             Err((response, coerced)) => {
                 // A rejected request changes nothing, unless the fault says otherwise.
@@ -97,6 +121,7 @@ impl Ctx<'_> {
         if !self.has(Fault::WriteLost) {
             self.store_mfa(id, value);
         }
+        self.side_effects(id, value, &bytes);
         if self.has(Fault::NoContentOnUpdate) {
             return Ok(StatusCode::NO_CONTENT.into_response());
         }
@@ -128,7 +153,14 @@ impl Ctx<'_> {
             let r = self.invalid_data(DetailCode::InvalidValue, "_links", "_links is read-only.");
             return Err((r, None));
         }
-        let value = match obj.get("mfaEnabled") {
+        let field = if self.has(Fault::CaseInsensitiveProperties) {
+            obj.iter()
+                .find(|(k, _)| k.eq_ignore_ascii_case("mfaEnabled"))
+                .map(|(_, v)| v)
+        } else {
+            obj.get("mfaEnabled")
+        };
+        let value = match field {
             None if self.has(Fault::MissingFieldDefaultsFalse) => return Ok(false),
             None => {
                 let r = self.invalid_data(
@@ -176,6 +208,60 @@ impl Ctx<'_> {
             )
         };
         Err((r, Some(coerce(value))))
+    }
+}
+
+impl Ctx<'_> {
+    /// What the side-effect faults do after a successful write of `value` to `id` from the
+    /// body `bytes`.
+    fn side_effects(&self, id: Uuid, value: bool, bytes: &[u8]) {
+        let mut users = lock(&self.s.users);
+        if self.has(Fault::BystanderWritten) {
+            let now = state::now();
+            for u in users.values_mut() {
+                u.set_mfa_enabled(value);
+                u.updated_at.clone_from(&now);
+            }
+        }
+        let Some(u) = users.get_mut(&id) else {
+            return;
+        };
+        if self.has(Fault::DisablesAccount) && !value {
+            u.enabled = false;
+        }
+        if self.has(Fault::LifecycleReset) {
+            u.lifecycle_status = "VERIFICATION_REQUIRED".into();
+        }
+        if self.has(Fault::MassAssignment)
+            && let Ok(Value::Object(obj)) = serde_json::from_slice::<Value>(bytes)
+        {
+            for (k, v) in obj {
+                match (k.as_str(), v) {
+                    ("mfaEnabled" | "_links", _) => {}
+                    ("enabled", Value::Bool(b)) => u.enabled = b,
+                    ("lifecycle", v) => {
+                        if let Some(status) = v.get("status").and_then(Value::as_str) {
+                            u.lifecycle_status = status.to_string();
+                        }
+                    }
+                    (_, v) => {
+                        u.attrs.insert(k, v);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// `mfaEnabled=true` or `mfaEnabled=false` as a form (the `accepts-form-encoded` fault).
+fn parse_form_body(bytes: &[u8]) -> Option<bool> {
+    match crate::wire::parse_form(bytes)
+        .get("mfaEnabled")
+        .map(String::as_str)
+    {
+        Some("true") => Some(true),
+        Some("false") => Some(false),
+        _ => None,
     }
 }
 

@@ -16,7 +16,12 @@ impl CaseCtx {
     ) -> Step<()> {
         for from in [baseline, !baseline] {
             let user = self.user_with(from).await?;
-            self.invalid_probe(&user, body, content_type, from).await?;
+            let seen = self.findings.len();
+            let probed = self.invalid_probe(&user, body, content_type, from).await;
+            for f in &mut self.findings[seen..] {
+                f.check = format!("{} (from baseline {from})", f.check);
+            }
+            probed?;
         }
         Ok(())
     }

@@ -4,6 +4,7 @@
 
 use serde_json::{Value, json};
 
+use crate::http::{Exchange, Request};
 use crate::secret::Secret;
 
 use super::super::cases::{Method, ReadonlyProbe, UserContent};
@@ -12,15 +13,18 @@ use super::super::session::USER_PREFIX;
 
 impl CaseCtx {
     pub(super) async fn readonly(&mut self, probe: ReadonlyProbe) -> Step<()> {
-        let Some(token) = self.readonly_token().await? else {
+        if self.session.target.readonly_client.is_none() {
+            self.skipped = Some(
+                "PINGONE_READONLY_CLIENT_ID and PINGONE_READONLY_CLIENT_SECRET are not set: \
+                 no read-only worker to test least privilege with"
+                    .into(),
+            );
             return Ok(());
-        };
+        }
         match probe {
             ReadonlyProbe::PutMfa => {
                 let user = self.user_with(false).await?;
-                let ex = self
-                    .send_with_bearer(self.put_value(&user, true), &token)
-                    .await?;
+                let ex = self.send_readonly(self.put_value(&user, true)).await?;
                 self.record(&ex);
                 self.judge(&ex, Some(&user), Some(true), false).await
             }
@@ -37,7 +41,7 @@ impl CaseCtx {
                     }
                 }
                 let req = self.request(method, &self.user_url(&user)).json(&body);
-                let ex = self.send_with_bearer(req, &token).await?;
+                let ex = self.send_readonly(req).await?;
                 self.record(&ex);
                 self.judge(&ex, Some(&user), None, false).await
             }
@@ -55,7 +59,7 @@ impl CaseCtx {
                     .request(Method::Post, &self.session.env_url("/users"))
                     .body(body.to_string().into_bytes())
                     .header("Content-Type", UserContent::Json.media_type());
-                let ex = self.send_with_bearer(req, &token).await?;
+                let ex = self.send_readonly(req).await?;
                 self.record(&ex);
                 // A user created anyway is deleted by the clean-up.
                 if let Some(id) = ex
@@ -71,7 +75,7 @@ impl CaseCtx {
             ReadonlyProbe::Read => {
                 let user = self.user_with(true).await?;
                 let req = self.request(Method::Get, &self.mfa_url(&user));
-                let ex = self.send_with_bearer(req, &token).await?;
+                let ex = self.send_readonly(req).await?;
                 self.record(&ex);
                 self.expect_answer(
                     &ex,
@@ -84,22 +88,28 @@ impl CaseCtx {
         }
     }
 
-    /// The read-only worker's token; `None` (the case skipped, with the reason) when no such
-    /// worker is configured.
-    async fn readonly_token(&mut self) -> Step<Option<Secret>> {
+    /// Send `req` with a new token of the read-only worker, fetched just before; a 401 (the
+    /// token may have expired while the request waited) is tried once more with a new one.
+    async fn send_readonly(&mut self, req: Request) -> Step<Exchange> {
+        let token = self.readonly_token().await?;
+        let ex = self.send_with_bearer(req.clone(), &token).await?;
+        if ex.status != 401 {
+            return Ok(ex);
+        }
+        let token = self.readonly_token().await?;
+        self.send_with_bearer(req, &token).await
+    }
+
+    /// A new token of the read-only worker.
+    async fn readonly_token(&mut self) -> Step<Secret> {
         self.requests += 1;
         match self.session.readonly_bearer().await {
-            None => {
-                self.requests -= 1;
-                self.skipped = Some(
-                    "PINGONE_READONLY_CLIENT_ID and PINGONE_READONLY_CLIENT_SECRET are not set: \
-                     no read-only worker to test least privilege with"
-                        .into(),
-                );
-                Ok(None)
-            }
-            Some(Ok(token)) => Ok(Some(token)),
-            Some(Err(e)) => {
+            Some(Ok(token)) => Ok(token),
+            other => {
+                let e = match other {
+                    Some(Err(e)) => e,
+                    _ => "no read-only worker configured".to_string(),
+                };
                 self.note_unjudged(
                     "set-up: a token for the read-only worker",
                     "HTTP 200 with an access_token",

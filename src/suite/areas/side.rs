@@ -5,8 +5,10 @@
 use serde_json::json;
 use uuid::Uuid;
 
+use serde_json::Value;
+
 use super::super::cases::{Method, ReadBack, SideProbe};
-use super::super::checker::ONLY_MFA;
+use super::super::checker::{ONLY_MFA, show};
 use super::super::ctx::{CaseCtx, Step};
 use super::super::session::USER_PREFIX;
 
@@ -53,13 +55,52 @@ impl CaseCtx {
                 self.expect_stored(
                     &bystander,
                     false,
-                    ReadBack::MfaAndUser,
+                    ReadBack::Mfa,
                     "the bystander's own value",
                     ONLY_MFA,
                     false,
                 )
-                .await
+                .await?;
+                self.expect_untouched(&bystander).await
             }
         }
+    }
+
+    /// GET user of `user`, which nothing was sent to since its snapshot: exactly the snapshot,
+    /// `updatedAt` and `mfaEnabled` included (a write by another request shows even when it
+    /// wrote the same values).
+    async fn expect_untouched(&mut self, user: &str) -> Step<()> {
+        let Some(before) = self.snapshots.get(user).cloned() else {
+            return Ok(());
+        };
+        let ex = self
+            .send(self.request(Method::Get, &self.user_url(user)))
+            .await?;
+        let after = ex.json().unwrap_or(Value::Null);
+        let mut changed = Vec::new();
+        if let (Some(b), Some(a)) = (before.as_object(), after.as_object()) {
+            let mut keys: Vec<&String> = b.keys().chain(a.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys
+                .into_iter()
+                .filter(|k| *k != "_links" && *k != "_embedded")
+            {
+                if b.get(k) != a.get(k) {
+                    changed.push(format!("{k}: {} -> {}", show(b.get(k)), show(a.get(k))));
+                }
+            }
+        } else {
+            changed.push(ex.summary());
+        }
+        self.ensure(
+            changed.is_empty(),
+            ONLY_MFA,
+            "GET user: the bystander reads exactly as before",
+            "every attribute, updatedAt and mfaEnabled included, as after set-up",
+            || crate::http::excerpt(&changed.join("; "), 400),
+            Some(&ex),
+        );
+        Ok(())
     }
 }
