@@ -16,7 +16,7 @@ use pingone_mfa_conformance::config::RunConfig;
 use pingone_mfa_conformance::mock::MockPingOne;
 use pingone_mfa_conformance::results::{self, Mode};
 use pingone_mfa_conformance::suite::{
-    CASES, Case, CaseResult, Outcome, Session, TargetInfo, TargetKind, run_cases,
+    CASES, Case, CaseResult, Outcome, Session, TargetInfo, TargetKind, bundled_mock, run_cases,
 };
 
 /// A fresh directory under the system's temporary directory, removed when dropped.
@@ -54,7 +54,7 @@ fn run_config() -> RunConfig {
 }
 
 async fn mock() -> MockPingOne {
-    MockPingOne::builder()
+    bundled_mock()
         .seed_user("conformance-existing-user", false)
         .start()
         .await
@@ -222,7 +222,7 @@ async fn a_gateway_answering_502_is_an_error_not_a_failure() {
         .await
         .expect("bind");
     let gateway_base = format!("http://{}", listener.local_addr().expect("addr"));
-    let mock = MockPingOne::builder()
+    let mock = bundled_mock()
         .seed_user("conformance-existing-user", false)
         .public_base_url(gateway_base.clone())
         .start()

@@ -299,13 +299,12 @@ impl Session {
 
     /// A new token of the read-only worker (`PINGONE_READONLY_CLIENT_ID`), or `None` when
     /// none is configured.
-    pub async fn readonly_bearer(&self) -> Option<Result<Secret, String>> {
+    pub async fn readonly_bearer(&self) -> Option<Result<Secret, SessionError>> {
         let client = self.target.readonly_client.as_ref()?;
         Some(
             self.request_token(&client.client_id, &client.client_secret)
                 .await
-                .map(|(token, _)| token)
-                .map_err(message),
+                .map(|(token, _)| token),
         )
     }
 

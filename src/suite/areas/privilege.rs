@@ -9,7 +9,7 @@ use crate::secret::Secret;
 
 use super::super::cases::{Method, ReadonlyProbe, UserContent};
 use super::super::ctx::{Abort, CaseCtx, Step, lock};
-use super::super::session::USER_PREFIX;
+use super::super::session::{SessionError, USER_PREFIX};
 
 impl CaseCtx {
     pub(super) async fn readonly(&mut self, probe: ReadonlyProbe) -> Step<()> {
@@ -105,9 +105,14 @@ impl CaseCtx {
         self.requests += 1;
         match self.session.readonly_bearer().await {
             Some(Ok(token)) => Ok(token),
+            Some(Err(SessionError::Unavailable(why))) => {
+                // No verdict: the target is not there to refuse anything.
+                self.error = Some(why);
+                Err(Abort)
+            }
             other => {
                 let e = match other {
-                    Some(Err(e)) => e,
+                    Some(Err(e)) => e.to_string(),
                     _ => "no read-only worker configured".to_string(),
                 };
                 self.note_unjudged(

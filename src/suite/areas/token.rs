@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use super::super::cases::{EXPIRY_WAIT_SECS, TokenProbe};
 use super::super::ctx::{Abort, CaseCtx, Step, is_json_media_type};
+use super::super::session::SessionError;
 
 impl CaseCtx {
     /// The token endpoint. The answer's body is never quoted in a finding: it may hold a token.
@@ -168,6 +169,10 @@ impl CaseCtx {
         let user = self.user_with(false).await?;
         let (token, lifetime) = match self.session.request_token(&client_id, &client_secret).await {
             Ok(t) => t,
+            Err(SessionError::Unavailable(why)) => {
+                self.error = Some(why);
+                return Err(Abort);
+            }
             Err(e) => {
                 self.note_unjudged(
                     "set-up: a token to let expire",
