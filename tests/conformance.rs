@@ -477,6 +477,6 @@ fn the_cases_started_ahead_follow_libtests_selection() {
     assert_eq!(names(&["--exact", "invalid_0"]), Vec::<&str>::new());
     assert_eq!(
         names(&["token_", "links_01"]),
-        ["links_01", "token_01", "token_02"]
+        ["links_01", "token_01", "token_02", "token_03"]
     );
 }
