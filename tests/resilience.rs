@@ -55,7 +55,13 @@ async fn flaky_mock(every: u32) -> MockPingOne {
 /// passes every case, and leaves nothing behind.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_suite_passes_against_a_flaky_mock() {
-    let mock = flaky_mock(25).await;
+    // The bundled mock's read-only worker and short tokens: every case runs, none is skipped.
+    let mock = pingone_mfa_conformance::suite::bundled_mock()
+        .flaky(25)
+        .seed_user("conformance-existing-user", false)
+        .start()
+        .await
+        .expect("mock starts");
     let session = Session::for_mock(&mock, run_config())
         .await
         .expect("session opens through the faults")
