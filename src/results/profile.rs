@@ -36,7 +36,8 @@ pub struct ChangeRecord {
 pub struct ProfileRecord {
     /// The profile's name (`PINGONE_PROFILE`).
     pub name: String,
-    /// `pass`, `changed`, `fail` (a broken invariant) or `recorded` (the first run).
+    /// `pass`, `changed`, `fail` (a broken invariant), `error` (a probe got no answer) or
+    /// `recorded` (the first run).
     pub outcome: String,
     /// The profile as measured.
     pub profile: Profile,
@@ -152,6 +153,9 @@ pub fn render_profile(p: &ProfileRecord) -> String {
         ),
         "recorded" => "recorded for the first time: review and commit the snapshot".to_string(),
         "fail" => "**FAIL**: a probe broke an invariant".to_string(),
+        "error" => "**ERROR**: inconclusive, the target did not answer every probe; not compared \
+                    with the snapshot"
+            .to_string(),
         other => md(other),
     };
     let _ = writeln!(s, "Profile: {verdict}.");
