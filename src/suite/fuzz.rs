@@ -34,6 +34,13 @@ impl CaseCtx {
                     256
                 });
         let user = self.user_with(false).await?;
+        // The generated bodies are first screened side by side, each worker on its own user
+        // (a probe sets and reads its user's value), as many as requests may be in flight.
+        let workers = self.session.run.concurrency.clamp(1, MAX_WORKERS);
+        let mut screen_users = vec![user.clone()];
+        for _ in 1..workers {
+            screen_users.push(self.user_with(false).await?);
+        }
         let seed: [u8; 32] = {
             let mut s = [0u8; 32];
             match self.session.fuzz_seed {
@@ -49,7 +56,15 @@ impl CaseCtx {
         let (session, case, shared) = (self.session.clone(), self.case, self.shared.clone());
         let probe_user = user.clone();
         let outcome = tokio::task::spawn_blocking(move || {
-            fuzz_blocking(&handle, session, case, shared, &probe_user, cases, seed)
+            fuzz_blocking(
+                &handle,
+                session,
+                case,
+                shared,
+                (&probe_user, screen_users),
+                cases,
+                seed,
+            )
         })
         .await;
         if let Ok((_, _, Some(error))) = &outcome {
@@ -78,6 +93,51 @@ impl CaseCtx {
 }
 
 type FuzzFailure = (Vec<u8>, Vec<u8>, Vec<Finding>);
+
+/// What one probe sent, found, and why it stopped (target unavailable), if it did.
+type Probed = (u32, Vec<Finding>, Option<String>);
+
+/// The most users MFA-FUZZ-01 screens bodies on at once.
+const MAX_WORKERS: usize = 16;
+
+/// One probe of `body` on `user`: the requests it sent, its findings, and why it stopped if
+/// the target became unavailable.
+async fn probe_once(
+    session: Arc<Session>,
+    case: &'static Case,
+    shared: Arc<Mutex<Shared>>,
+    user: String,
+    body: Vec<u8>,
+) -> Probed {
+    let mut requests = 0;
+    let mut ctx = CaseCtx::new(session.clone(), case, shared);
+    let coerced = jackson_boolean(&body);
+    ctx.expect.lenient = coerced.map(|value| Lenient {
+        value,
+        named: "a string \"true\"/\"false\" or an integer coerced to a Boolean",
+        grade: JACKSON,
+    });
+    // The baseline is the opposite of what a coercing server would store, so that an
+    // acceptance that stores nothing shows.
+    let baseline = coerced == Some(false);
+    if baseline {
+        let _ = session.send(ctx.put_value(&user, true)).await;
+        requests += 1;
+    }
+    let _ = ctx.invalid_probe(&user, &body, JSON, baseline).await;
+    requests += ctx.requests;
+    if let Some(e) = ctx.error.take() {
+        // The target became unavailable: what this probe saw is no verdict.
+        return (requests, Vec::new(), Some(e));
+    }
+    // A probe that changed the value leaves it changed; put it back so the next probe starts
+    // from false.
+    if !ctx.findings.is_empty() || baseline {
+        let _ = session.send(ctx.put_value(&user, false)).await;
+        requests += 1;
+    }
+    (requests, ctx.findings, None)
+}
 
 /// The leniency the fuzzer tolerates (facts §11.1).
 const JACKSON: Grade = should(Evidence::Inferred(
@@ -114,7 +174,7 @@ fn fuzz_blocking(
     session: Arc<Session>,
     case: &'static Case,
     shared: Arc<Mutex<Shared>>,
-    user: &str,
+    users: (&str, Vec<String>),
     cases: u32,
     seed: [u8; 32],
 ) -> (u32, Option<FuzzFailure>, Option<String>) {
@@ -126,52 +186,48 @@ fn fuzz_blocking(
     let mut runner =
         TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
     let strategy = invalid_bodies();
-    let mut requests = 0;
+    let requests = std::cell::Cell::new(0u32);
     let error: std::cell::RefCell<Option<String>> = std::cell::RefCell::new(None);
-    let mut probe = |body: &[u8]| -> Vec<Finding> {
+    let (user, screen_users) = users;
+    let probe = |body: &[u8]| -> Vec<Finding> {
         if error.borrow().is_some() {
             return Vec::new();
         }
-        let mut ctx = CaseCtx::new(session.clone(), case, shared.clone());
-        let coerced = jackson_boolean(body);
-        ctx.expect.lenient = coerced.map(|value| Lenient {
-            value,
-            named: "a string \"true\"/\"false\" or an integer coerced to a Boolean",
-            grade: JACKSON,
-        });
-        // The baseline is the opposite of what a coercing server would store, so that an
-        // acceptance that stores nothing shows.
-        let baseline = coerced == Some(false);
-        if baseline {
-            let _ = handle.block_on(session.send(ctx.put_value(user, true)));
-            requests += 1;
-        }
-        let _ = handle.block_on(ctx.invalid_probe(user, body, JSON, baseline));
-        requests += ctx.requests;
-        if let Some(e) = ctx.error.take() {
-            // The target became unavailable: what this probe saw is no verdict.
+        let (sent, findings, stopped) = handle.block_on(probe_once(
+            session.clone(),
+            case,
+            shared.clone(),
+            user.to_string(),
+            body.to_vec(),
+        ));
+        requests.set(requests.get() + sent);
+        if let Some(e) = stopped {
             *error.borrow_mut() = Some(e);
-            return Vec::new();
         }
-        // A probe that changed the value leaves it changed; put it back so the next probe
-        // starts from false.
-        if !ctx.findings.is_empty() || baseline {
-            let _ = handle.block_on(session.send(ctx.put_value(user, false)));
-            requests += 1;
-        }
-        ctx.findings
+        findings
     };
+    // Generate every body, then screen them side by side: worker k probes bodies k, k + W, ...
+    // on its own user, in order. What the screen finds is then shrunk one probe at a time.
+    let mut trees = Vec::new();
+    for _ in 0..cases {
+        if let Ok(tree) = strategy.new_tree(&mut runner) {
+            trees.push(tree);
+        }
+    }
+    let bodies: Vec<Vec<u8>> = trees.iter().map(ValueTree::current).collect();
+    let screened = handle.block_on(screen(&session, case, &shared, &screen_users, &bodies));
     let must = |f: &[Finding]| f.iter().any(|f| f.tier == Tier::Must);
     let mut warning: Option<FuzzFailure> = None;
-    for _ in 0..cases {
+    for ((mut tree, original), (sent, findings, stopped)) in
+        trees.into_iter().zip(bodies).zip(screened)
+    {
+        requests.set(requests.get() + sent);
+        if let Some(e) = stopped {
+            *error.borrow_mut() = Some(e);
+        }
         if error.borrow().is_some() {
             break;
         }
-        let Ok(mut tree) = strategy.new_tree(&mut runner) else {
-            continue;
-        };
-        let original = tree.current();
-        let findings = probe(&original);
         if findings.is_empty() {
             continue;
         }
@@ -202,13 +258,60 @@ fn fuzz_blocking(
         }
         let stopped = error.borrow_mut().take();
         return (
-            requests,
+            requests.get(),
             Some((minimal, original, minimal_findings)),
             stopped,
         );
     }
     let stopped = error.borrow_mut().take();
-    (requests, warning, stopped)
+    (requests.get(), warning, stopped)
+}
+
+/// Probe every body once, worker `k` (on `users[k]`) taking bodies `k`, `k + W`, ... in order;
+/// the results in the bodies' order.
+async fn screen(
+    session: &Arc<Session>,
+    case: &'static Case,
+    shared: &Arc<Mutex<Shared>>,
+    users: &[String],
+    bodies: &[Vec<u8>],
+) -> Vec<Probed> {
+    let workers = users.len().max(1);
+    let mut set = tokio::task::JoinSet::new();
+    for (k, user) in users.iter().enumerate() {
+        let mine: Vec<(usize, Vec<u8>)> = bodies
+            .iter()
+            .enumerate()
+            .skip(k)
+            .step_by(workers)
+            .map(|(i, b)| (i, b.clone()))
+            .collect();
+        let (session, shared, user) = (session.clone(), shared.clone(), user.clone());
+        set.spawn(async move {
+            let mut out = Vec::with_capacity(mine.len());
+            for (i, body) in mine {
+                let result =
+                    probe_once(session.clone(), case, shared.clone(), user.clone(), body).await;
+                let stop = result.2.is_some();
+                out.push((i, result));
+                if stop {
+                    break;
+                }
+            }
+            out
+        });
+    }
+    let mut results: Vec<Option<Probed>> = (0..bodies.len()).map(|_| None).collect();
+    while let Some(done) = set.join_next().await {
+        for (i, r) in done.unwrap_or_default() {
+            results[i] = Some(r);
+        }
+    }
+    // A body a stopped worker never probed counts as unprobed: no findings, no requests.
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or((0, Vec::new(), None)))
+        .collect()
 }
 
 /// Bodies that are not a valid UserMFAEnabled: JSON values of every shape (with mfaEnabled
