@@ -372,7 +372,12 @@ fn profile() {
     let existing = std::fs::read_to_string(&path).ok();
     let mut changes = Vec::new();
     let mut outcome = "pass";
+    // A probe without an answer leaves the profile incomplete: inconclusive, not compared.
+    let unavailable = run.violations.iter().any(|v| v.no_answer);
     let verdict = match &existing {
+        _ if unavailable => Err(format!(
+            "ERROR: inconclusive, the target did not answer every probe; {shown} was not compared"
+        )),
         None if insta_in_ci() => Err(format!(
             "CHANGED: there is no {shown} yet, and in CI nothing is recorded.\n{}",
             profile::first_run_help(&name, &shown)
@@ -420,10 +425,10 @@ fn profile() {
         }
     };
     if let Err(changed) = &verdict {
-        outcome = "changed";
+        outcome = if unavailable { "error" } else { "changed" };
         say(&format!("profile {name}: {changed}"));
     }
-    if !problems.is_empty() {
+    if !problems.is_empty() && !unavailable {
         outcome = "fail";
         say(&format!(
             "profile {name}: FAIL\n  {}",

@@ -236,3 +236,29 @@ fn pingone_mock_starts_from_a_profile_file_and_says_it_serves_it() {
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not a behaviour profile"));
 }
+
+/// A target that stops answering gives probes without an answer (ERROR, inconclusive), not
+/// broken invariants or a changed profile.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_target_that_stops_answering_leaves_probes_without_an_answer() {
+    let m = mock(Alternatives::default(), &[]).await;
+    let config = RunConfig {
+        max_retries: 0,
+        ..run_config()
+    };
+    let session = Session::for_mock(&m, config).await.expect("session opens");
+    m.shutdown().await;
+    let run = profile::record(Arc::new(session)).await;
+    assert_eq!(
+        run.violations.len(),
+        profile::PROBES.len(),
+        "{:#?}",
+        run.violations
+    );
+    assert!(
+        run.violations.iter().all(|v| v.no_answer),
+        "{:#?}",
+        run.violations
+    );
+    assert!(run.profile.entries.is_empty());
+}

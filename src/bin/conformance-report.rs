@@ -199,8 +199,17 @@ fn run(command: Command) -> Result<u8, Failure> {
             let baseline = results::load(&baseline).map_err(failed)?;
             let current = results::load(&current).map_err(failed)?;
             let comparison = results::compare(&baseline, &current, mode.into());
-            emit(output.path.as_deref(), &comparison.render())?;
-            Ok(u8::from(fail_on_change && comparison.changed()))
+            let (left, right) = comparison.mode.sides();
+            let profiles = results::profile::compare_profiles(&baseline, &current, left, right);
+            let mut text = comparison.render();
+            if let Some((section, _)) = &profiles {
+                text.push_str(section);
+            }
+            emit(output.path.as_deref(), &text)?;
+            let profile_changed = profiles.is_some_and(|(_, changed)| changed);
+            Ok(u8::from(
+                fail_on_change && (comparison.changed() || profile_changed),
+            ))
         }
         Command::Preflight => preflight(),
         Command::Sweep {

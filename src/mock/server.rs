@@ -236,6 +236,23 @@ mod tests {
     use super::*;
 
     #[test]
+    fn external_ids_keep_letters_marks_digits_and_the_listed_signs_only() {
+        assert_eq!(
+            clean_external_id("Zoë-1.a_b/c@d=e#f+g".as_bytes()),
+            "Zoë-1.a_b/c@d=e#f+g"
+        );
+        assert_eq!(clean_external_id("e\u{301}".as_bytes()), "e\u{301}");
+        assert_eq!(clean_external_id(b"a b;c\t%"), "a_b_c__");
+        assert_eq!(clean_external_id(&[b'a', 0xff, b'b']), "a_b");
+        assert_eq!(
+            clean_external_id("é".repeat(150).as_bytes())
+                .chars()
+                .count(),
+            100
+        );
+    }
+
+    #[test]
     fn correlation_ids_are_distinct_v4_uuids() {
         let ids: Vec<Uuid> = (0..1000)
             .map(|_| Uuid::parse_str(correlation_id().to_str().expect("ascii")).expect("uuid"))

@@ -39,7 +39,7 @@ impl Mode {
     }
 
     /// Column headers for the baseline and the current side.
-    fn sides(self) -> (&'static str, &'static str) {
+    pub fn sides(self) -> (&'static str, &'static str) {
         match self {
             Mode::Parity => ("Mock", "Tenant"),
             Mode::Nightly => ("Before", "After"),

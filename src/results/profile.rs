@@ -36,7 +36,8 @@ pub struct ChangeRecord {
 pub struct ProfileRecord {
     /// The profile's name (`PINGONE_PROFILE`).
     pub name: String,
-    /// `pass`, `changed`, `fail` (a broken invariant) or `recorded` (the first run).
+    /// `pass`, `changed`, `fail` (a broken invariant), `error` (a probe got no answer) or
+    /// `recorded` (the first run).
     pub outcome: String,
     /// The profile as measured.
     pub profile: Profile,
@@ -152,6 +153,9 @@ pub fn render_profile(p: &ProfileRecord) -> String {
         ),
         "recorded" => "recorded for the first time: review and commit the snapshot".to_string(),
         "fail" => "**FAIL**: a probe broke an invariant".to_string(),
+        "error" => "**ERROR**: inconclusive, the target did not answer every probe; not compared \
+                    with the snapshot"
+            .to_string(),
         other => md(other),
     };
     let _ = writeln!(s, "Profile: {verdict}.");
@@ -189,6 +193,45 @@ pub fn render_profile(p: &ProfileRecord) -> String {
         );
     }
     s
+}
+
+/// The behaviour profiles of two runs compared, probe by probe, as a report section (`None`
+/// when either run has no profile): for parity, the mock started from the tenant's profile
+/// against the tenant; for the nightly comparison, last night against tonight. Also whether
+/// any probe differs.
+pub fn compare_profiles(
+    baseline: &super::Results,
+    current: &super::Results,
+    left: &str,
+    right: &str,
+) -> Option<(String, bool)> {
+    let (b, c) = (baseline.profile.as_ref()?, current.profile.as_ref()?);
+    let changes = crate::suite::profile::diff(&b.profile, &c.profile);
+    let mut s = format!(
+        "\n### Behaviour profile: {} `{}` against {} `{}`\n\n",
+        md(left),
+        md(&b.name),
+        md(right),
+        md(&c.name)
+    );
+    if changes.is_empty() {
+        let _ = writeln!(
+            s,
+            "No difference: all {} probes answered alike.",
+            c.profile.entries.len()
+        );
+    } else {
+        let _ = writeln!(
+            s,
+            "**{} probe{} answered differently** ({left} first, then {right}):\n",
+            changes.len(),
+            if changes.len() == 1 { "" } else { "s" }
+        );
+        for ch in &changes {
+            let _ = writeln!(s, "- {}", md(&ch.words()));
+        }
+    }
+    Some((s, !changes.is_empty()))
 }
 
 #[cfg(test)]
@@ -244,6 +287,37 @@ mod tests {
         );
         let unchanged = ProfileRecord::new("tenant", "pass", &after, &[], Vec::new());
         assert!(!render_profile(&unchanged).contains("```diff"));
+    }
+
+    #[test]
+    fn two_runs_profiles_are_compared_probe_by_probe() {
+        let run = crate::results::RunInfo {
+            ..serde_json::from_value(serde_json::json!({
+                "target": "tenant", "api_url": "u", "environment_id": "e", "timestamp": "t",
+                "crate_version": "v"
+            }))
+            .unwrap()
+        };
+        let with = |p: Profile| crate::results::Results {
+            profile: Some(ProfileRecord::new("tenant", "pass", &p, &[], Vec::new())),
+            ..crate::results::Results::new(run.clone(), Vec::new())
+        };
+        let a = with(profile(class(200, None, Stored::SetTrue)));
+        let b = with(profile(class(400, Some("INVALID_DATA"), Stored::Unchanged)));
+        let (same, changed) = compare_profiles(&a, &a, "mock", "tenant").unwrap();
+        assert!(
+            !changed && same.contains("No difference: all 1 probes"),
+            "{same}"
+        );
+        let (text, changed) = compare_profiles(&a, &b, "mock", "tenant").unwrap();
+        assert!(changed, "{text}");
+        assert!(text.contains("**1 probe answered differently**"), "{text}");
+        assert!(
+            text.contains("was accepted with 200; stored as true; now rejected with 400 INVALID"),
+            "{text}"
+        );
+        let none = crate::results::Results::new(run.clone(), Vec::new());
+        assert!(compare_profiles(&none, &a, "mock", "tenant").is_none());
     }
 
     #[test]

@@ -37,6 +37,13 @@ impl CaseCtx {
                     256
                 });
         let user = self.user_with(false).await?;
+        // The generated bodies are first screened side by side, each worker on its own user
+        // (a probe sets and reads its user's value), as many as requests may be in flight.
+        let workers = self.session.run.concurrency.clamp(1, MAX_WORKERS);
+        let mut screen_users = vec![user.clone()];
+        for _ in 1..workers {
+            screen_users.push(self.user_with(false).await?);
+        }
         let seed = self.session.fuzz_seed.unwrap_or_else(random_seed);
         let handle = tokio::runtime::Handle::current();
         let (session, case, shared) = (self.session.clone(), self.case, self.shared.clone());
@@ -47,7 +54,7 @@ impl CaseCtx {
                 session,
                 case,
                 shared,
-                &probe_user,
+                (&probe_user, screen_users),
                 cases,
                 rng_seed(seed),
             )
@@ -94,6 +101,52 @@ fn rng_seed(seed: u64) -> [u8; 32] {
     s
 }
 
+/// What one probe sent, found, and why it stopped (target unavailable), if it did.
+type Probed = (u32, Vec<Finding>, Option<String>);
+
+/// The most users MFA-FUZZ-01 screens bodies on at once.
+const MAX_WORKERS: usize = 16;
+
+/// One probe of `body` on `user`: the requests it sent, its findings, and why it stopped if
+/// the target became unavailable.
+async fn probe_once(
+    session: Arc<Session>,
+    case: &'static Case,
+    shared: Arc<Mutex<Shared>>,
+    user: String,
+    body: Vec<u8>,
+    alternate: bool,
+) -> Probed {
+    let mut requests = 0;
+    let mut ctx = CaseCtx::new(session.clone(), case, shared);
+    let coerced = jackson_boolean(&body);
+    ctx.expect.lenient = coerced.map(|value| Lenient {
+        value,
+        named: "a string \"true\"/\"false\" or an integer coerced to a Boolean",
+        grade: JACKSON,
+    });
+    // The baseline is the opposite of what a coercing server would store, so that an
+    // acceptance that stores nothing shows; a body nothing coerces alternates.
+    let baseline = coerced.map_or(alternate, |c| !c);
+    if baseline {
+        let _ = session.send(ctx.put_value(&user, true)).await;
+        requests += 1;
+    }
+    let _ = ctx.invalid_probe(&user, &body, JSON, baseline).await;
+    requests += ctx.requests;
+    if let Some(e) = ctx.error.take() {
+        // The target became unavailable: what this probe saw is no verdict.
+        return (requests, Vec::new(), Some(e));
+    }
+    // A probe that changed the value leaves it changed; put it back so the next probe starts
+    // from false.
+    if !ctx.findings.is_empty() || baseline {
+        let _ = session.send(ctx.put_value(&user, false)).await;
+        requests += 1;
+    }
+    (requests, ctx.findings, None)
+}
+
 /// The leniency the fuzzer tolerates (facts §11.1).
 const JACKSON: Grade = should(Evidence::Inferred(
     "PingOne's services appear Jackson-based, and Jackson's defaults coerce \"true\"/\"false\" in any case and \
@@ -129,7 +182,7 @@ fn fuzz_blocking(
     session: Arc<Session>,
     case: &'static Case,
     shared: Arc<Mutex<Shared>>,
-    user: &str,
+    users: (&str, Vec<String>),
     cases: u32,
     seed: [u8; 32],
 ) -> (u32, Option<FuzzFailure>, Option<String>) {
@@ -141,53 +194,50 @@ fn fuzz_blocking(
     let mut runner =
         TestRunner::new_with_rng(config, TestRng::from_seed(RngAlgorithm::ChaCha, &seed));
     let strategy = invalid_bodies();
-    let mut requests = 0;
+    let requests = std::cell::Cell::new(0u32);
     let error: std::cell::RefCell<Option<String>> = std::cell::RefCell::new(None);
-    let mut probe = |body: &[u8], alternate: bool| -> Vec<Finding> {
+    let (user, screen_users) = users;
+    let probe = |body: &[u8], alternate: bool| -> Vec<Finding> {
         if error.borrow().is_some() {
             return Vec::new();
         }
-        let mut ctx = CaseCtx::new(session.clone(), case, shared.clone());
-        let coerced = jackson_boolean(body);
-        ctx.expect.lenient = coerced.map(|value| Lenient {
-            value,
-            named: "a string \"true\"/\"false\" or an integer coerced to a Boolean",
-            grade: JACKSON,
-        });
-        // The baseline is the opposite of what a coercing server would store, so that an
-        // acceptance that stores nothing shows; a body nothing coerces alternates.
-        let baseline = coerced.map_or(alternate, |c| !c);
-        if baseline {
-            let _ = handle.block_on(session.send(ctx.put_value(user, true)));
-            requests += 1;
-        }
-        let _ = handle.block_on(ctx.invalid_probe(user, body, JSON, baseline));
-        requests += ctx.requests;
-        if let Some(e) = ctx.error.take() {
-            // The target became unavailable: what this probe saw is no verdict.
+        let (sent, findings, stopped) = handle.block_on(probe_once(
+            session.clone(),
+            case,
+            shared.clone(),
+            user.to_string(),
+            body.to_vec(),
+            alternate,
+        ));
+        requests.set(requests.get() + sent);
+        if let Some(e) = stopped {
             *error.borrow_mut() = Some(e);
-            return Vec::new();
         }
-        // A probe that changed the value leaves it changed; put it back so the next probe
-        // starts from false.
-        if !ctx.findings.is_empty() || baseline {
-            let _ = handle.block_on(session.send(ctx.put_value(user, false)));
-            requests += 1;
-        }
-        ctx.findings
+        findings
     };
+    // Generate every body, then screen them side by side: worker k probes bodies k, k + W, ...
+    // on its own user, in order. What the screen finds is then shrunk one probe at a time.
+    let mut trees = Vec::new();
+    for _ in 0..cases {
+        if let Ok(tree) = strategy.new_tree(&mut runner) {
+            trees.push(tree);
+        }
+    }
+    let bodies: Vec<Vec<u8>> = trees.iter().map(ValueTree::current).collect();
+    let screened = handle.block_on(screen(&session, case, &shared, &screen_users, &bodies));
     let must = |f: &[Finding]| f.iter().any(|f| f.tier == Tier::Must);
     let mut warning: Option<FuzzFailure> = None;
-    for n in 0..cases {
+    for (n, ((mut tree, original), (sent, findings, stopped))) in
+        trees.into_iter().zip(bodies).zip(screened).enumerate()
+    {
+        let alternate = n % 2 == 1;
+        requests.set(requests.get() + sent);
+        if let Some(e) = stopped {
+            *error.borrow_mut() = Some(e);
+        }
         if error.borrow().is_some() {
             break;
         }
-        let Ok(mut tree) = strategy.new_tree(&mut runner) else {
-            continue;
-        };
-        let original = tree.current();
-        let alternate = n % 2 == 1;
-        let findings = probe(&original, alternate);
         if findings.is_empty() {
             continue;
         }
@@ -218,13 +268,67 @@ fn fuzz_blocking(
         }
         let stopped = error.borrow_mut().take();
         return (
-            requests,
+            requests.get(),
             Some((minimal, original, minimal_findings)),
             stopped,
         );
     }
     let stopped = error.borrow_mut().take();
-    (requests, warning, stopped)
+    (requests.get(), warning, stopped)
+}
+
+/// Probe every body once, worker `k` (on `users[k]`) taking bodies `k`, `k + W`, ... in order;
+/// the results in the bodies' order.
+async fn screen(
+    session: &Arc<Session>,
+    case: &'static Case,
+    shared: &Arc<Mutex<Shared>>,
+    users: &[String],
+    bodies: &[Vec<u8>],
+) -> Vec<Probed> {
+    let workers = users.len().max(1);
+    let mut set = tokio::task::JoinSet::new();
+    for (k, user) in users.iter().enumerate() {
+        let mine: Vec<(usize, Vec<u8>)> = bodies
+            .iter()
+            .enumerate()
+            .skip(k)
+            .step_by(workers)
+            .map(|(i, b)| (i, b.clone()))
+            .collect();
+        let (session, shared, user) = (session.clone(), shared.clone(), user.clone());
+        set.spawn(async move {
+            let mut out = Vec::with_capacity(mine.len());
+            for (i, body) in mine {
+                let result = probe_once(
+                    session.clone(),
+                    case,
+                    shared.clone(),
+                    user.clone(),
+                    body,
+                    i % 2 == 1,
+                )
+                .await;
+                let stop = result.2.is_some();
+                out.push((i, result));
+                if stop {
+                    break;
+                }
+            }
+            out
+        });
+    }
+    let mut results: Vec<Option<Probed>> = (0..bodies.len()).map(|_| None).collect();
+    while let Some(done) = set.join_next().await {
+        for (i, r) in done.unwrap_or_default() {
+            results[i] = Some(r);
+        }
+    }
+    // A body a stopped worker never probed counts as unprobed: no findings, no requests.
+    results
+        .into_iter()
+        .map(|r| r.unwrap_or((0, Vec::new(), None)))
+        .collect()
 }
 
 /// Bodies that are not a valid UserMFAEnabled: JSON values of every shape (with mfaEnabled
