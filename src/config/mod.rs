@@ -59,6 +59,7 @@ mod dotenv;
 mod reader;
 mod region;
 mod target;
+pub mod transport;
 mod vars;
 
 #[cfg(test)]
@@ -67,6 +68,7 @@ mod tests;
 use dotenv::{layered, read_dotenv};
 use reader::Reader;
 pub use region::{Region, TokenAuthMethod};
+pub use transport::CaCert;
 pub use vars::{Scope, VARIABLES, Variable, secret_variables, target_variables, var};
 
 /// The `.env` file read by [`Config::from_env`], relative to the current directory.
@@ -188,6 +190,8 @@ pub struct RunConfig {
     pub permission_wait: Duration,
     /// Longest wait for a successful write to show in the reads that follow it.
     pub consistency_wait: Duration,
+    /// Extra certificate authorities to trust (`PINGONE_CA_CERT`), besides the system's.
+    pub ca_cert: Option<CaCert>,
 }
 
 impl Default for RunConfig {
@@ -203,6 +207,7 @@ impl Default for RunConfig {
             profile: None,
             permission_wait: Duration::from_secs(DEFAULT_PERMISSION_WAIT_SECS),
             consistency_wait: Duration::from_millis(DEFAULT_CONSISTENCY_WAIT_MS),
+            ca_cert: None,
         }
     }
 }
@@ -346,5 +351,14 @@ fn read_run(r: &mut Reader<'_>) -> RunConfig {
             0,
             60_000,
         )),
+        ca_cert: r
+            .get(var::CA_CERT)
+            .and_then(|path| match CaCert::read(&path) {
+                Ok(ca) => Some(ca),
+                Err(e) => {
+                    r.problem(format!("{}: {e}", var::CA_CERT));
+                    None
+                }
+            }),
     }
 }

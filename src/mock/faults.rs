@@ -100,7 +100,8 @@ faults! {
     AuthNotEnforced = "auth-not-enforced",
     /// Accepts any bearer token, issued or not.
     AnyBearerAccepted = "any-bearer-accepted",
-    /// Accepts HTTP Basic client credentials on the API, not only bearer tokens.
+    /// Accepts HTTP Basic with the worker's client id on the API, whatever the secret, not only
+    /// bearer tokens.
     BasicAuthAccepted = "basic-auth-accepted",
     /// Answers a missing or invalid token with 403 instead of 401.
     AuthFailureAs403 = "auth-failure-as-403",

@@ -2,19 +2,66 @@
 //! client credentials and refreshed before it expires, or given ready), and the safety check
 //! that runs before the first write.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::config::transport::cleartext_to_remote;
 use crate::config::{Config, ConfigError, Credentials, RunConfig, Target, TokenAuthMethod};
 use crate::http::{Auth, Exchange, HttpClient, HttpLimits, Request, TransportError, excerpt};
 use crate::mock::MockPingOne;
 use crate::secret::Secret;
 
 use super::deviations::{Deviation, KNOWN_DEVIATIONS};
+use super::guard::{self, Guard};
 
 /// Prefix of every username the suite creates; the sweep deletes only these.
 pub const USER_PREFIX: &str = "conformance-";
+
+/// The user attribute the suite sets on every user it creates, to [`marker`] of its run: the
+/// sweep deletes only users whose username carries a run id and whose `title` is that run's
+/// marker, so a hand-made `conformance-` account is never touched. `title` is a plain,
+/// documented PingOne user attribute that nothing else in the suite reads or writes.
+pub const MARKER_ATTRIBUTE: &str = "title";
+
+/// This process's run id: 8 hex digits, in every username the run creates
+/// (`conformance-<run>-<case>-<random>`) and in its [`marker`].
+pub fn run_id() -> &'static str {
+    static RUN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    RUN.get_or_init(|| uuid::Uuid::new_v4().simple().to_string()[..8].to_string())
+}
+
+/// The value of [`MARKER_ATTRIBUTE`] for users created by run `run`.
+pub fn marker(run: &str) -> String {
+    format!("pingone-mfa-conformance test user, run {run}")
+}
+
+/// The run id in a username the suite made (`conformance-<8 hex>-...`), if it has one.
+pub fn run_of(username: &str) -> Option<&str> {
+    let rest = username.strip_prefix(USER_PREFIX)?;
+    let (run, tail) = rest.split_at_checked(8)?;
+    (run.bytes()
+        .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        && tail.starts_with('-'))
+    .then_some(run)
+}
+
+/// A username for a new user of `stem` (a case or probe, e.g. `body-01`) and the body that
+/// creates it: username, an `example.com` e-mail address and the run's marker.
+pub fn new_user(stem: &str) -> (String, Value) {
+    let username = format!(
+        "{USER_PREFIX}{}-{stem}-{}",
+        run_id(),
+        &uuid::Uuid::new_v4().simple().to_string()[..12]
+    );
+    let body = serde_json::json!({
+        "username": username,
+        "email": format!("{username}@example.com"),
+        MARKER_ATTRIBUTE: marker(run_id()),
+    });
+    (username, body)
+}
 
 pub use crate::config::{TargetInfo, TargetKind};
 
@@ -87,10 +134,17 @@ pub struct Session {
     pub deviations: Vec<Deviation>,
     /// Seed for the generated bodies of MFA-FUZZ-01; random when `None`.
     pub fuzz_seed: Option<u64>,
+    /// What a killed or interrupted run left behind and this session put right (a test user's
+    /// value restored from the state file), one line each, for the run's banner.
+    pub notices: Vec<String>,
     http: HttpClient,
-    token: tokio::sync::Mutex<Option<(Secret, Instant)>>,
+    token: Arc<TokenCache>,
+    guard: Arc<Guard>,
     _mock: Option<MockPingOne>,
 }
+
+/// The cached access token and its expiry.
+pub(crate) type TokenCache = tokio::sync::Mutex<Option<(Secret, Instant)>>;
 
 impl Session {
     /// Open a session from configuration: the embedded mock when nothing is configured, the
@@ -123,30 +177,53 @@ impl Session {
         run: RunConfig,
         mock: Option<MockPingOne>,
     ) -> Result<Session, SessionError> {
-        let http = HttpClient::new(HttpLimits {
-            timeout: run.request_timeout,
-            concurrency: run.concurrency,
-            max_retries: run.max_retries,
-            retry_cap: run.retry_cap,
-        })
+        let http = HttpClient::with_ca(
+            HttpLimits {
+                timeout: run.request_timeout,
+                concurrency: run.concurrency,
+                max_retries: run.max_retries,
+                retry_cap: run.retry_cap,
+            },
+            run.ca_cert.as_ref(),
+        )
         .map_err(SessionError::Other)?;
         let deviations = if target.kind.is_tenant() {
             KNOWN_DEVIATIONS.to_vec()
         } else {
             Vec::new()
         };
+        let token = Arc::new(TokenCache::new(None));
+        // A mock started in-process dies with the run, so only a server reached through the
+        // variables gets a state file for its test user.
+        let state_dir = matches!(target.kind, TargetKind::Tenant | TargetKind::StandaloneMock)
+            .then(guard::state_dir);
+        let guard = Guard::register(
+            target.clone(),
+            http.clone(),
+            token.clone(),
+            state_dir,
+            run.request_timeout,
+        );
         let mut session = Session {
             target,
             run,
             environment_type: None,
             deviations,
             fuzz_seed: None,
+            notices: Vec::new(),
             http,
-            token: tokio::sync::Mutex::new(None),
+            token,
+            guard,
             _mock: mock,
         };
         session.token().await?;
         session.environment_type = Some(session.check_environment().await?);
+        // Only after the safety check: putting back a value a killed run left flipped is a write.
+        session.notices = session
+            .guard
+            .restore_left_flipped()
+            .await
+            .map_err(SessionError::Refused)?;
         Ok(session)
     }
 
@@ -177,109 +254,38 @@ impl Session {
 
     /// A live access token: the ready one, or a cached one with a minute left, or a new one.
     pub async fn bearer(&self) -> Result<Secret, String> {
-        self.token().await.map_err(|e| match e {
-            SessionError::Token(m) => m,
-            other => other.to_string(),
-        })
+        obtain_bearer(&self.target, &self.http, &self.token).await
     }
 
     /// [`Session::bearer`], telling an unavailable token endpoint from refused credentials.
     async fn token(&self) -> Result<Secret, SessionError> {
-        let (client_id, client_secret, method) = match &self.target.credentials {
-            Credentials::AccessToken(t) => return Ok(t.clone()),
-            Credentials::Client {
-                client_id,
-                client_secret,
-                method,
-            } => (client_id, client_secret, *method),
-        };
-        let mut cached = self.token.lock().await;
-        if let Some((token, expiry)) = cached.as_ref()
-            && *expiry > Instant::now() + Duration::from_secs(60)
-        {
-            return Ok(token.clone());
-        }
-        let url = self.token_url().ok_or_else(|| {
-            SessionError::Token("no worker environment id for the token URL".into())
-        })?;
-        let auth = match method {
-            TokenAuthMethod::Basic => Auth::ClientBasic,
-            TokenAuthMethod::Post => Auth::ClientPost,
-        };
-        let request = Request::new("POST", &url)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(b"grant_type=client_credentials".to_vec())
-            .auth(auth)
-            // Asking for a token again changes nothing on the server.
-            .retry_safe(true);
-        let exchange = self
-            .http
-            .send(request, None, Some((client_id, client_secret)))
-            .await
-            .map_err(|e| SessionError::Unavailable(format!("POST {url}: {}", e.message)))?;
-        if let Some(why) = exchange.unavailable() {
-            return Err(SessionError::Unavailable(format!(
-                "POST {url}: {why}: {}",
-                exchange.summary()
-            )));
-        }
-        let json = exchange.json().unwrap_or(Value::Null);
-        let token = json.get("access_token").and_then(Value::as_str);
-        match token {
-            Some(t) if exchange.status == 200 && !t.is_empty() => {
-                let lifetime = json
-                    .get("expires_in")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(3600);
-                let secret = Secret::new(t);
-                *cached = Some((
-                    secret.clone(),
-                    Instant::now() + Duration::from_secs(lifetime),
-                ));
-                Ok(secret)
-            }
-            _ => {
-                let error = json
-                    .get("error")
-                    .and_then(Value::as_str)
-                    .unwrap_or("no OAuth error");
-                let description = json
-                    .get("error_description")
-                    .and_then(Value::as_str)
-                    .map(|d| format!(" ({})", excerpt(d, 200)))
-                    .unwrap_or_default();
-                Err(SessionError::Token(format!(
-                    "POST {url} answered HTTP {} {error}{description}; check PINGONE_CLIENT_ID, \
-                     PINGONE_CLIENT_SECRET, PINGONE_ENVIRONMENT_ID, PINGONE_TOKEN_AUTH_METHOD and the region",
-                    exchange.status
-                )))
-            }
-        }
+        obtain_token(&self.target, &self.http, &self.token).await
+    }
+
+    /// What this session created and toggled, for clean-up after an interruption.
+    pub fn guard(&self) -> &Arc<Guard> {
+        &self.guard
     }
 
     /// Send a request with the session's credentials, retrying transient answers; after
     /// [`crate::http::HANG_THRESHOLD`] timeouts of one operation its further requests fail at
     /// once (see [`crate::http`]).
     pub async fn send(&self, request: Request) -> Result<Exchange, TransportError> {
-        let bearer = if request.auth == Auth::SessionBearer {
-            Some(self.bearer().await.map_err(|message| TransportError {
-                request: request.clone(),
-                message: format!("no access token: {message}"),
+        // Counted before the check, so that an interruption either sees this request in flight
+        // or this request sees the interruption (src/suite/guard.rs).
+        let Some(_flight) = self.guard.begin() else {
+            return Err(TransportError {
+                request,
+                message: "not sent: the run was interrupted and is cleaning up".to_string(),
                 timed_out: false,
                 not_sent: true,
-            })?)
-        } else {
-            None
+            });
         };
-        let basic = match &self.target.credentials {
-            Credentials::Client {
-                client_id,
-                client_secret,
-                ..
-            } => Some((client_id.as_str(), client_secret)),
-            Credentials::AccessToken(_) => None,
-        };
-        self.http.send(request, bearer.as_ref(), basic).await
+        let result = send_with(&self.target, &self.http, &self.token, request).await;
+        if let Ok(ex) = &result {
+            self.guard.observe(ex);
+        }
+        result
     }
 
     /// The id of the user with this username, if there is one (`GET users?filter=username eq
@@ -480,4 +486,148 @@ fn permissions_propagating(ex: &Exchange) -> bool {
     ex.status == 403
         && (text.contains("You do not have access to this resource")
             || text.contains("The actor attempting to perform the request is not authorized"))
+}
+
+/// A live access token for `target`: the ready one, or one cached in `cache` with a minute left,
+/// or a new one from the token endpoint; an unavailable endpoint is told from refused
+/// credentials.
+pub(crate) async fn obtain_token(
+    target: &TargetInfo,
+    http: &HttpClient,
+    cache: &TokenCache,
+) -> Result<Secret, SessionError> {
+    let (client_id, client_secret, method) = match &target.credentials {
+        Credentials::AccessToken(t) => return Ok(t.clone()),
+        Credentials::Client {
+            client_id,
+            client_secret,
+            method,
+        } => (client_id, client_secret, *method),
+    };
+    let mut cached = cache.lock().await;
+    if let Some((token, expiry)) = cached.as_ref()
+        && *expiry > Instant::now() + Duration::from_secs(60)
+    {
+        return Ok(token.clone());
+    }
+    let url = target
+        .token_url()
+        .ok_or_else(|| SessionError::Token("no worker environment id for the token URL".into()))?;
+    if cleartext_to_remote(&url) {
+        return Err(SessionError::Token(format!(
+            "not sending the client secret to {url}: credentials go only to https:// URLs \
+                 or a loopback host"
+        )));
+    }
+    let auth = match method {
+        TokenAuthMethod::Basic => Auth::ClientBasic,
+        TokenAuthMethod::Post => Auth::ClientPost,
+    };
+    let request = Request::new("POST", &url)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(b"grant_type=client_credentials".to_vec())
+        .auth(auth)
+        // Asking for a token again changes nothing on the server.
+        .retry_safe(true);
+    let exchange = http
+        .send(request, None, Some((client_id, client_secret)))
+        .await
+        .map_err(|e| SessionError::Unavailable(format!("POST {url}: {}", e.message)))?;
+    if let Some(why) = exchange.unavailable() {
+        return Err(SessionError::Unavailable(format!(
+            "POST {url}: {why}: {}",
+            exchange.summary()
+        )));
+    }
+    let json = exchange.json().unwrap_or(Value::Null);
+    let token = json.get("access_token").and_then(Value::as_str);
+    match token {
+        Some(t) if exchange.status == 200 && !t.is_empty() => {
+            let lifetime = json
+                .get("expires_in")
+                .and_then(Value::as_u64)
+                .unwrap_or(3600);
+            let secret = Secret::new(t);
+            *cached = Some((
+                secret.clone(),
+                Instant::now() + Duration::from_secs(lifetime),
+            ));
+            Ok(secret)
+        }
+        _ => {
+            let error = json
+                .get("error")
+                .and_then(Value::as_str)
+                .unwrap_or("no OAuth error");
+            let description = json
+                .get("error_description")
+                .and_then(Value::as_str)
+                .map(|d| format!(" ({})", excerpt(d, 200)))
+                .unwrap_or_default();
+            Err(SessionError::Token(format!(
+                "POST {url} answered HTTP {} {error}{description}; check PINGONE_CLIENT_ID, \
+                     PINGONE_CLIENT_SECRET, PINGONE_ENVIRONMENT_ID, PINGONE_TOKEN_AUTH_METHOD and the region",
+                exchange.status
+            )))
+        }
+    }
+}
+
+/// [`obtain_token`] with the problem as text.
+pub(crate) async fn obtain_bearer(
+    target: &TargetInfo,
+    http: &HttpClient,
+    cache: &TokenCache,
+) -> Result<Secret, String> {
+    obtain_token(target, http, cache)
+        .await
+        .map_err(|e| match e {
+            SessionError::Token(m) => m,
+            other => other.to_string(),
+        })
+}
+
+/// Send `request` to `target` with its credentials: the bearer token for
+/// [`Auth::SessionBearer`], the client id and secret for Basic or Post. Credentials never go
+/// to a plain-http URL that is not loopback.
+pub(crate) async fn send_with(
+    target: &TargetInfo,
+    http: &HttpClient,
+    cache: &TokenCache,
+    request: Request,
+) -> Result<Exchange, TransportError> {
+    if request.auth != Auth::None && cleartext_to_remote(&request.url) {
+        // The configured URLs were checked before the run; this catches a link or a URL
+        // built in code.
+        return Err(TransportError {
+            request,
+            message: "not sent: credentials go only to https:// URLs or a loopback host"
+                .to_string(),
+            timed_out: false,
+            not_sent: true,
+        });
+    }
+    let bearer = if request.auth == Auth::SessionBearer {
+        Some(
+            obtain_bearer(target, http, cache)
+                .await
+                .map_err(|message| TransportError {
+                    request: request.clone(),
+                    message: format!("no access token: {message}"),
+                    timed_out: false,
+                    not_sent: true,
+                })?,
+        )
+    } else {
+        None
+    };
+    let basic = match &target.credentials {
+        Credentials::Client {
+            client_id,
+            client_secret,
+            ..
+        } => Some((client_id.as_str(), client_secret)),
+        Credentials::AccessToken(_) => None,
+    };
+    http.send(request, bearer.as_ref(), basic).await
 }
