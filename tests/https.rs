@@ -102,7 +102,7 @@ async fn without_the_ca_the_certificate_is_refused_before_any_write() {
         .expect_err("an unknown CA must be refused");
     let message = error.to_string();
     assert!(
-        message.contains("cannot obtain an access token") && message.contains("certificate"),
+        message.contains("/as/token") && message.contains("invalid peer certificate"),
         "{message}"
     );
     assert_eq!(mock.user_count(), 1);
