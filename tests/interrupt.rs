@@ -325,8 +325,11 @@ fn interrupt_mid_run(sig: &str, code: i32) {
     assert_eq!(mock.test_user_value(), Some(false));
     let root = temp_root(&format!("mid-{sig}"));
     let run = Run::start(&mock, None, &root, "run");
-    wait_for("a created user", Duration::from_secs(60), || {
-        !mock.created_users().is_empty()
+    // A user a case created (the session's preflight user comes and goes before any case).
+    wait_for("a user created by a case", Duration::from_secs(60), || {
+        mock.created_users()
+            .iter()
+            .any(|u| !u.contains("-preflight-"))
     });
     run.signal(sig);
     let (status, log) = run.wait();

@@ -323,14 +323,8 @@ impl Session {
         let env = &self.target.environment_id;
         let mut attempt = 0;
         let (ex, username) = loop {
-            let username = format!(
-                "{USER_PREFIX}preflight-{}",
-                &uuid::Uuid::new_v4().simple().to_string()[..12]
-            );
-            let mut body = serde_json::json!({
-                "username": username,
-                "email": format!("{username}@example.com"),
-            });
+            // Marked like every user the suite creates, so that the sweep finds it if lost.
+            let (username, mut body) = new_user("preflight");
             if let Some(p) = &self.target.population_id {
                 body["population"] = serde_json::json!({ "id": p });
             }
