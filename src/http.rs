@@ -283,6 +283,20 @@ pub struct HttpLimits {
     pub retry_cap: Duration,
 }
 
+/// Set once the run is interrupted (src/suite/guard.rs): sessions then start no new request
+/// and retries of 429/503 stop.
+static STOPPING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Start no new request from now on (the interruption handler calls this).
+pub fn stop_new_requests() {
+    STOPPING.store(true, std::sync::atomic::Ordering::SeqCst);
+}
+
+/// Whether the run is stopping.
+pub fn is_stopping() -> bool {
+    STOPPING.load(std::sync::atomic::Ordering::SeqCst)
+}
+
 /// Timeouts of one operation (with no answer in between) after which the breaker holds back
 /// its further requests.
 pub const HANG_THRESHOLD: u32 = 2;
@@ -306,7 +320,20 @@ pub struct HttpClient {
 impl HttpClient {
     /// A client with these limits.
     pub fn new(limits: HttpLimits) -> Result<HttpClient, String> {
-        let client = crate::tls::client_builder()
+        HttpClient::with_ca(limits, None)
+    }
+
+    /// A client with these limits that also trusts these certificate authorities
+    /// (`PINGONE_CA_CERT`), besides the system's roots.
+    pub fn with_ca(
+        limits: HttpLimits,
+        ca: Option<&crate::config::CaCert>,
+    ) -> Result<HttpClient, String> {
+        let mut builder = crate::tls::client_builder();
+        if let Some(ca) = ca {
+            builder = builder.tls_certs_merge(ca.certificates()?);
+        }
+        let client = builder
             .timeout(limits.timeout)
             .connect_timeout(limits.timeout.min(Duration::from_secs(10)))
             .user_agent(concat!(
@@ -352,7 +379,7 @@ impl HttpClient {
                 return result;
             };
             let wait = retry_delay(retry_after.as_deref(), retries, self.limits.retry_cap);
-            if retries >= self.limits.max_retries || waited + wait > RETRY_BUDGET {
+            if retries >= self.limits.max_retries || waited + wait > RETRY_BUDGET || is_stopping() {
                 return result;
             }
             tokio::time::sleep(wait).await;

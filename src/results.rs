@@ -402,18 +402,50 @@ pub fn record_to(
     Ok(path)
 }
 
-/// Replace the credentials' secret values, should one ever reach a result.
-fn redact_secrets(mut text: String, credentials: &Credentials) -> String {
-    let secret = match credentials {
-        Credentials::Client { client_secret, .. } => client_secret.expose(),
-        Credentials::AccessToken(t) => t.expose(),
+/// Replace the credentials' secret values, should one ever reach a result: the secret or
+/// token as is, JSON-escaped and form-encoded, and `base64(client id:secret)` as a Basic header
+/// carries it (standard and URL-safe alphabets, with and without padding).
+pub fn redact_secrets(mut text: String, credentials: &Credentials) -> String {
+    for form in secret_forms(credentials) {
+        if text.contains(&form) {
+            text = text.replace(&form, "[REDACTED]");
+        }
+    }
+    text
+}
+
+/// Every form of the credentials' secret that [`redact_secrets`] replaces, longest first.
+fn secret_forms(credentials: &Credentials) -> Vec<String> {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    let (secret, id) = match credentials {
+        Credentials::Client {
+            client_secret,
+            client_id,
+            ..
+        } => (client_secret.expose(), Some(client_id.as_str())),
+        Credentials::AccessToken(t) => (t.expose(), None),
     };
     // A very short secret would redact ordinary words; configuration rejects none, so only
     // values long enough to be real secrets are replaced.
-    if secret.len() >= 8 && text.contains(secret) {
-        text = text.replace(secret, "[REDACTED]");
+    if secret.len() < 8 {
+        return Vec::new();
     }
-    text
+    let json = serde_json::to_string(secret).unwrap_or_default();
+    let mut forms = vec![
+        secret.to_string(),
+        json.trim_matches('"').to_string(),
+        crate::http::form_encode(secret),
+    ];
+    if let Some(id) = id {
+        let pair = format!("{id}:{secret}");
+        for engine in [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD] {
+            forms.push(engine.encode(&pair));
+        }
+    }
+    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    forms.dedup();
+    forms
 }
 
 /// A file name stem for a case ID: the ID itself, with anything unusual replaced.
@@ -613,6 +645,47 @@ mod tests {
         );
         let short = Credentials::AccessToken(crate::secret::Secret::new("a"));
         assert_eq!(redact_secrets("a b".into(), &short), "a b");
+    }
+
+    #[test]
+    fn base64_forms_of_id_and_secret_are_redacted() {
+        use base64::Engine as _;
+        use base64::engine::general_purpose::{
+            STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD,
+        };
+        // A secret whose base64 differs between the alphabets ("?>" encodes to "Pz4" and "?" to
+        // "Pw", so both '+'/'/' and padding appear).
+        let (id, secret) = ("client-1", "s3cr3t?>??>?~\"quoted\"!");
+        let creds = Credentials::Client {
+            client_id: id.into(),
+            client_secret: crate::secret::Secret::new(secret),
+            method: crate::config::TokenAuthMethod::Basic,
+        };
+        let pair = format!("{id}:{secret}");
+        let encoded: Vec<String> = [&STANDARD, &STANDARD_NO_PAD, &URL_SAFE, &URL_SAFE_NO_PAD]
+            .iter()
+            .map(|e| e.encode(&pair))
+            .collect();
+        assert!(
+            encoded[0].contains('/') || encoded[0].contains('+'),
+            "{encoded:?}"
+        );
+        assert!(encoded[0].ends_with('='), "{encoded:?}");
+        for form in encoded.iter().cloned().chain([
+            secret.to_string(),
+            serde_json::to_string(secret)
+                .unwrap()
+                .trim_matches('"')
+                .to_string(),
+            crate::http::form_encode(secret),
+        ]) {
+            let text = format!("{{\"actual\": \"Authorization: Basic {form} sent\"}}");
+            let redacted = redact_secrets(text, &creds);
+            assert_eq!(
+                redacted, "{\"actual\": \"Authorization: Basic [REDACTED] sent\"}",
+                "{form}"
+            );
+        }
     }
 
     #[test]

@@ -98,6 +98,23 @@ pub fn validate(schema: Schema, instance: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Where `instance` violates `schema`: the instance path and the schema keyword path of each
+/// error, never the offending value (for answers that may hold personal data).
+pub fn violation_paths(schema: Schema, instance: &Value) -> Vec<String> {
+    schema
+        .validator()
+        .iter_errors(instance)
+        .map(|error| {
+            let at = error.instance_path().to_string();
+            format!(
+                "{} (schema {})",
+                if at.is_empty() { "/" } else { at.as_str() },
+                error.schema_path()
+            )
+        })
+        .collect()
+}
+
 static USER_MFA_ENABLED_VALIDATOR: LazyLock<Validator> =
     LazyLock::new(|| compile(Schema::UserMfaEnabled));
 static P1_ERROR_VALIDATOR: LazyLock<Validator> = LazyLock::new(|| compile(Schema::P1Error));

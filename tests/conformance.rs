@@ -46,6 +46,10 @@ struct Suite {
 
 static SUITE: LazyLock<Result<Suite, String>> = LazyLock::new(|| {
     let config = Config::from_env().map_err(|e| e.to_string())?;
+    // SIGINT/SIGTERM from here on: no new requests, the test user restored, the created users
+    // deleted, then exit (src/suite/guard.rs). Per process, so nextest's processes each clean
+    // up their own.
+    pingone_mfa_conformance::suite::guard::install_signal_handler();
     let rt = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
@@ -66,6 +70,9 @@ static SUITE: LazyLock<Result<Suite, String>> = LazyLock::new(|| {
         session.target.environment_id,
         if session.run.strict { ", strict" } else { "" }
     ));
+    for notice in &session.notices {
+        say(&format!("conformance: {notice}"));
+    }
     let session = Arc::new(session);
     let pending = selected()
         .into_iter()
@@ -152,17 +159,20 @@ fn target() -> &'static Suite {
 /// there, a run now.
 fn run(suite: &Suite, id: &str) -> CaseResult {
     let case = cases::by_id(id).unwrap_or_else(|| panic!("no case {id} in src/suite/cases.rs"));
+    use pingone_mfa_conformance::suite::guard::hold_if_interrupted;
+    hold_if_interrupted();
     let started = suite
         .pending
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .remove(case.id);
-    if let Some(handle) = started
-        && let Ok(result) = suite.rt.block_on(handle)
-    {
-        return result;
-    }
-    suite.rt.block_on(run_case(suite.session.clone(), case))
+    let result = match started.map(|handle| suite.rt.block_on(handle)) {
+        Some(Ok(result)) => result,
+        _ => suite.rt.block_on(run_case(suite.session.clone(), case)),
+    };
+    // Interrupted meanwhile: the handler cleans up and exits; this case reports nothing.
+    hold_if_interrupted();
+    result
 }
 
 fn snapshot_links(id: &str, links: &serde_json::Value) {

@@ -15,6 +15,7 @@ use pingone_mfa_conformance::mock::{Fault, MockPingOne};
 use pingone_mfa_conformance::results::{
     self, CaseRecord, ChangeKind, FindingRecord, Mode, Results, RunInfo, SweepOptions,
 };
+use pingone_mfa_conformance::suite::session::marker;
 use pingone_mfa_conformance::suite::{Session, cases, run_case};
 use uuid::Uuid;
 
@@ -213,6 +214,32 @@ async fn mock_session(mock: &MockPingOne) -> Session {
     Session::for_mock(mock, RunConfig::default())
         .await
         .expect("open a session on the mock")
+}
+
+/// A user as the suite creates it, made through the API: run id in the username and that run's
+/// marker in `title` (`title`: `None` for the marker, `Some` for another value or `""` for
+/// none). Returns its id.
+async fn suite_user(session: &Session, username: &str, title: Option<&str>) -> Uuid {
+    let run = pingone_mfa_conformance::suite::session::run_of(username).unwrap_or("none");
+    let mut body = serde_json::json!({ "username": username });
+    match title {
+        None => body["title"] = serde_json::json!(marker(run)),
+        Some("") => {}
+        Some(t) => body["title"] = serde_json::json!(t),
+    }
+    let ex = session
+        .send(
+            pingone_mfa_conformance::http::Request::new("POST", session.env_url("/users"))
+                .json(&body),
+        )
+        .await
+        .expect("create a user");
+    assert_eq!(ex.status, 201, "{}", ex.summary());
+    let id = ex.json().expect("JSON")["id"]
+        .as_str()
+        .expect("id")
+        .to_string();
+    Uuid::parse_str(&id).expect("a UUID")
 }
 
 fn exists(mock: &MockPingOne, id: Uuid) -> bool {
@@ -726,8 +753,19 @@ async fn result_files_hold_neither_the_client_secret_nor_the_access_token() {
         contents.contains("\"outcome\": \"fail\"") && contents.contains("curl -sS"),
         "the faulty mock should make cases fail with curl lines:\n{contents}"
     );
-    assert!(contents.contains("$PINGONE_CLIENT_SECRET") && contents.contains("$TOKEN"));
+    // MFA-AUTH-03 sends the client id with a wrong secret (issue 13): its curl line carries
+    // that header, never base64(id:real secret).
+    assert!(contents.contains("$TOKEN") && contents.contains("Authorization: Basic "));
     let secret = mock.client_secret().expose();
+    {
+        use base64::Engine as _;
+        let real = base64::engine::general_purpose::STANDARD
+            .encode(format!("{}:{secret}", mock.client_id()));
+        assert!(
+            !contents.contains(&real),
+            "base64(id:secret) leaked:\n{contents}"
+        );
+    }
     let token = session.bearer().await.expect("a token");
     assert!(
         !contents.contains(secret),
@@ -745,22 +783,46 @@ async fn result_files_hold_neither_the_client_secret_nor_the_access_token() {
 async fn sweep_deletes_exactly_the_two_conformance_users() {
     let mock = MockPingOne::builder()
         .seed_user("alice", false)
+        // A `conformance-` name without the suite's run marker: made by hand, kept.
         .seed_user("conformance-body-01-0123456789ab", true)
-        .seed_user("conformance-user-03-ba9876543210", false)
         .start()
         .await
         .expect("start the mock");
-    let [alice, c1, c2] = mock.seeded_users() else {
-        panic!("three seeded users")
+    let [alice, unmarked] = mock.seeded_users() else {
+        panic!("two seeded users")
     };
+    let (alice, unmarked) = (*alice, *unmarked);
     let session = mock_session(&mock).await;
+    let c1 = &suite_user(&session, "conformance-0a1b2c3d-body-01-0123456789ab", None).await;
+    let c2 = &suite_user(&session, "conformance-0a1b2c3d-user-03-ba9876543210", None).await;
+    // A run id but another run's marker, and a run id without any marker: kept.
+    let wrong = suite_user(
+        &session,
+        "conformance-0a1b2c3d-user-04-aaaaaaaaaaaa",
+        Some(&marker("ffffffff")),
+    )
+    .await;
+    let bare = suite_user(
+        &session,
+        "conformance-0a1b2c3d-user-05-bbbbbbbbbbbb",
+        Some(""),
+    )
+    .await;
 
     let dry = results::sweep(&session, false).await;
     assert!(dry.ok(), "{}", dry.render());
     assert_eq!(dry.candidates(), 2, "{}", dry.render());
     assert!(dry.deleted_ids().is_empty());
     assert!(dry.render().contains("dry run"), "{}", dry.render());
-    assert_eq!(mock.user_count(), 3, "a dry run deletes nothing");
+    assert_eq!(mock.user_count(), 6, "a dry run deletes nothing");
+    assert!(
+        dry.render().contains("no run id in the username")
+            && dry
+                .render()
+                .contains("title is not the suite's marker of run 0a1b2c3d"),
+        "{}",
+        dry.render()
+    );
 
     let report = results::sweep(&session, true).await;
     assert!(report.ok(), "{}", report.render());
@@ -769,9 +831,13 @@ async fn sweep_deletes_exactly_the_two_conformance_users() {
     let mut want = vec![c1.to_string(), c2.to_string()];
     want.sort();
     assert_eq!(deleted, want, "{}", report.render());
-    assert!(exists(&mock, *alice), "alice is not a conformance user");
+    assert!(exists(&mock, alice), "alice is not a conformance user");
+    assert!(
+        exists(&mock, unmarked) && exists(&mock, wrong) && exists(&mock, bare),
+        "users without this suite's run marker stay"
+    );
     assert!(!exists(&mock, *c1) && !exists(&mock, *c2));
-    assert_eq!(mock.user_count(), 1);
+    assert_eq!(mock.user_count(), 4);
 }
 
 #[tokio::test]
@@ -781,14 +847,14 @@ async fn sweep_checks_the_prefix_the_test_user_and_the_age_on_the_client() {
         .seed_user("conformance-existing-user", false)
         // PingOne's filter ignores case; the client-side check does not.
         .seed_user("Conformance-Manual-Account", false)
-        .seed_user("conformance-body-02-0123456789ab", false)
         .start()
         .await
         .expect("start the mock");
-    let [test_user, manual, leftover] = mock.seeded_users() else {
-        panic!("three seeded users")
+    let [test_user, manual] = mock.seeded_users() else {
+        panic!("two seeded users")
     };
     let session = mock_session(&mock).await;
+    let leftover = &suite_user(&session, "conformance-12345678-body-02-0123456789ab", None).await;
 
     let young = results::sweep_with(
         &session,
@@ -828,15 +894,22 @@ async fn sweep_checks_the_prefix_the_test_user_and_the_age_on_the_client() {
 
 /// Five leftovers and one other user, on a mock whose next-page links lead to `public` (or to
 /// itself when `None`).
-async fn sweep_mock(public: Option<&str>) -> MockPingOne {
+async fn sweep_mock(public: Option<&str>) -> (MockPingOne, Session) {
     let mut builder = MockPingOne::builder().seed_user("alice", false);
-    for i in 0..5 {
-        builder = builder.seed_user(format!("conformance-fuzz-01-{i:012}"), false);
-    }
     if let Some(p) = public {
         builder = builder.public_base_url(p);
     }
-    builder.start().await.expect("start the mock")
+    let mock = builder.start().await.expect("start the mock");
+    let session = mock_session(&mock).await;
+    for i in 0..5 {
+        suite_user(
+            &session,
+            &format!("conformance-fedcba98-fuzz-01-{i:012}"),
+            None,
+        )
+        .await;
+    }
+    (mock, session)
 }
 
 fn small_pages(delete: bool) -> SweepOptions {
@@ -849,8 +922,7 @@ fn small_pages(delete: bool) -> SweepOptions {
 
 #[tokio::test]
 async fn sweep_follows_the_cursor_links_of_a_paging_server() {
-    let mock = sweep_mock(None).await;
-    let session = mock_session(&mock).await;
+    let (mock, session) = sweep_mock(None).await;
     let dry = results::sweep_with(&session, &small_pages(false)).await;
     assert_eq!(dry.candidates(), 5, "{}", dry.render());
     assert!(dry.notes.is_empty(), "{}", dry.render());
@@ -865,8 +937,7 @@ async fn sweep_follows_the_cursor_links_of_a_paging_server() {
 async fn sweep_pages_through_a_server_without_usable_cursor_links() {
     // The next-page links point outside the session's API base, so the sweep does not follow
     // them: it sees only the first page, and deleting it uncovers the next.
-    let mock = sweep_mock(Some("https://elsewhere.example")).await;
-    let session = mock_session(&mock).await;
+    let (mock, session) = sweep_mock(Some("https://elsewhere.example")).await;
     let dry = results::sweep_with(&session, &small_pages(false)).await;
     assert_eq!(dry.candidates(), 2, "{}", dry.render());
     assert!(

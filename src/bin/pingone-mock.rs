@@ -62,6 +62,10 @@ struct Cli {
         env = "PINGONE_MOCK_HOST"
     )]
     host: IpAddr,
+    /// Serve HTTPS with a certificate generated at start; the CA that signed it is written to a
+    /// temporary file for PINGONE_CA_CERT
+    #[arg(long, env = "PINGONE_MOCK_TLS")]
+    tls: bool,
     /// Externally visible base URL for _links hrefs, when behind a proxy
     /// [default: http://HOST:PORT]
     #[arg(long, value_name = "URL", env = "PINGONE_MOCK_PUBLIC_BASE_URL")]
@@ -247,6 +251,7 @@ fn options_from(cli: Cli, profile: Option<&Profile>) -> MockOptions {
         latency: cli.latency_ms.map(Duration::from_millis),
         flaky: cli.flaky,
         alternatives: cli.alternatives.0,
+        tls: cli.tls,
         ..MockOptions::default()
     };
     if let Some(profile) = profile {
@@ -326,7 +331,14 @@ async fn main() -> ExitCode {
     if let Some(profile) = &profile {
         report_profile(&mock, profile).await;
     }
-    print_banner(&mock);
+    let ca_file = match write_ca_file(&mock) {
+        Ok(path) => path,
+        Err(e) => {
+            eprintln!("pingone-mock: cannot write the TLS CA certificate: {e}");
+            return ExitCode::from(1);
+        }
+    };
+    print_banner(&mock, ca_file.as_deref());
     wait_for_stop().await;
     println!("pingone-mock: stopping");
     mock.shutdown().await;
@@ -374,7 +386,17 @@ async fn report_profile(mock: &MockPingOne, profile: &Profile) {
     }
 }
 
-fn print_banner(mock: &MockPingOne) {
+/// With `--tls`, the CA certificate in a file named after the port, for `PINGONE_CA_CERT`.
+fn write_ca_file(mock: &MockPingOne) -> std::io::Result<Option<String>> {
+    let Some(pem) = mock.tls_ca_pem() else {
+        return Ok(None);
+    };
+    let path = std::env::temp_dir().join(format!("pingone-mock-ca-{}.pem", mock.addr().port()));
+    std::fs::write(&path, pem)?;
+    Ok(Some(path.to_string_lossy().into_owned()))
+}
+
+fn print_banner(mock: &MockPingOne, ca_file: Option<&str>) {
     let o = mock.options();
     let env = mock.environment_id();
     let user = mock.seeded_users().first().copied().unwrap_or_default();
@@ -402,6 +424,9 @@ fn print_banner(mock: &MockPingOne) {
         let flags: Vec<&str> = o.alternatives.on().iter().map(|a| a.flag()).collect();
         println!("  alternatives on   {}", flags.join(", "));
     }
+    if let Some(path) = ca_file {
+        println!("  TLS CA file       {path}");
+    }
     if !o.faults.is_empty() {
         let names: Vec<&str> = o.faults.iter().map(|f| f.name()).collect();
         println!("  FAULTS ON         {}", names.join(", "));
@@ -409,6 +434,9 @@ fn print_banner(mock: &MockPingOne) {
     println!();
     println!("Try it:");
     let (id, secret) = (mock.client_id(), mock.client_secret().expose());
+    let cacert = ca_file
+        .map(|p| format!(" --cacert {p}"))
+        .unwrap_or_default();
     let (credentials, suite_method) = match o.token_endpoint_auth_method {
         TokenEndpointAuthMethod::ClientSecretBasic => (format!("-u '{id}:{secret}'"), "basic"),
         TokenEndpointAuthMethod::ClientSecretPost => (
@@ -417,17 +445,20 @@ fn print_banner(mock: &MockPingOne) {
         ),
     };
     println!(
-        "  TOKEN=$(curl -s {credentials} -d grant_type=client_credentials {}/{env}/as/token | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')",
+        "  TOKEN=$(curl -s{cacert} {credentials} -d grant_type=client_credentials {}/{env}/as/token | sed 's/.*\"access_token\":\"\\([^\"]*\\)\".*/\\1/')",
         mock.auth_url()
     );
     println!(
-        "  curl -s -X PUT -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{{\"mfaEnabled\": true}}' {}/environments/{env}/users/{user}/mfaEnabled",
+        "  curl -s{cacert} -X PUT -H \"Authorization: Bearer $TOKEN\" -H 'Content-Type: application/json' -d '{{\"mfaEnabled\": true}}' {}/environments/{env}/users/{user}/mfaEnabled",
         mock.api_url()
     );
     println!();
     println!("Point the conformance suite at it:");
     println!(
-        "  PINGONE_API_URL={} PINGONE_AUTH_URL={} PINGONE_ENVIRONMENT_ID={env} PINGONE_CLIENT_ID={id} PINGONE_CLIENT_SECRET=... PINGONE_TOKEN_AUTH_METHOD={suite_method} cargo test --test conformance",
+        "  {}PINGONE_API_URL={} PINGONE_AUTH_URL={} PINGONE_ENVIRONMENT_ID={env} PINGONE_CLIENT_ID={id} PINGONE_CLIENT_SECRET=... PINGONE_TOKEN_AUTH_METHOD={suite_method} cargo test --test conformance",
+        ca_file
+            .map(|p| format!("PINGONE_CA_CERT={p} "))
+            .unwrap_or_default(),
         mock.api_url(),
         mock.auth_url(),
     );

@@ -59,6 +59,7 @@ mod dotenv;
 mod reader;
 mod region;
 mod target;
+pub mod transport;
 mod vars;
 
 #[cfg(test)]
@@ -67,6 +68,7 @@ mod tests;
 use dotenv::{layered, read_dotenv};
 use reader::Reader;
 pub use region::{Region, TokenAuthMethod};
+pub use transport::CaCert;
 pub use vars::{Scope, VARIABLES, Variable, secret_variables, target_variables, var};
 
 /// The `.env` file read by [`Config::from_env`], relative to the current directory.
@@ -202,6 +204,8 @@ pub struct RunConfig {
     pub consistency_wait: Duration,
     /// Seed of the generated cases, if configured (`PINGONE_FUZZ_SEED`: replays a run).
     pub fuzz_seed: Option<u64>,
+    /// Extra certificate authorities to trust (`PINGONE_CA_CERT`), besides the system's.
+    pub ca_cert: Option<CaCert>,
 }
 
 impl Default for RunConfig {
@@ -218,6 +222,7 @@ impl Default for RunConfig {
             permission_wait: Duration::from_secs(DEFAULT_PERMISSION_WAIT_SECS),
             consistency_wait: Duration::from_millis(DEFAULT_CONSISTENCY_WAIT_MS),
             fuzz_seed: None,
+            ca_cert: None,
         }
     }
 }
@@ -362,5 +367,14 @@ fn read_run(r: &mut Reader<'_>) -> RunConfig {
             60_000,
         )),
         fuzz_seed: r.optional_number(var::FUZZ_SEED, 0, u64::MAX),
+        ca_cert: r
+            .get(var::CA_CERT)
+            .and_then(|path| match CaCert::read(&path) {
+                Ok(ca) => Some(ca),
+                Err(e) => {
+                    r.problem(format!("{}: {e}", var::CA_CERT));
+                    None
+                }
+            }),
     }
 }

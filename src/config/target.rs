@@ -22,6 +22,13 @@ pub(super) fn read_target(r: &mut Reader<'_>) -> Option<Target> {
     let region = region(r);
     let method = token_auth_method(r);
     let kind = target_kind(r);
+    let set_urls: Vec<(&str, &str)> = [(var::API_URL, &api_url), (var::AUTH_URL, &auth_url)]
+        .into_iter()
+        .filter_map(|(name, url)| url.as_deref().map(|u| (name, u)))
+        .collect();
+    for problem in super::transport::check_urls(&set_urls) {
+        r.problem(problem);
+    }
 
     let credentials = if r.is_set(var::API_ACCESS_TOKEN) {
         token_credentials(r)?

@@ -119,6 +119,7 @@ fn run_variables_are_read_in_mock_mode() {
             permission_wait: Duration::ZERO,
             consistency_wait: Duration::ZERO,
             fuzz_seed: Some(42),
+            ca_cert: None,
         }
     );
 }
@@ -376,6 +377,7 @@ fn every_missing_client_credential_is_named_with_what_is_set() {
 
 #[test]
 fn a_tenant_variable_without_credentials_is_an_error_not_the_mock() {
+    let ca_file = ca_pem_file("without-credentials");
     for name in target_variables().filter(|n| {
         ![
             var::CLIENT_ID,
@@ -390,6 +392,7 @@ fn a_tenant_variable_without_credentials_is_an_error_not_the_mock() {
             var::REGION_CODE => "EU",
             var::TOKEN_AUTH_METHOD => "post",
             var::TARGET_KIND => "mock",
+            var::CA_CERT => ca_file,
             _ => TARGET,
         };
         let problems = problems_of(&[(name, value)]);
@@ -620,5 +623,96 @@ fn the_readonly_worker_needs_both_variables_and_its_secret_is_never_echoed() {
             &[(var::READONLY_CLIENT_ID, "readonly-client")],
         ),
         "PINGONE_READONLY_CLIENT_SECRET is missing",
+    );
+}
+
+/// A PEM file holding one freshly generated self-signed certificate.
+fn ca_pem_file(name: &str) -> &'static str {
+    let cert = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("cert");
+    let dir = std::env::temp_dir().join(format!("pingone-ca-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("ca.pem");
+    std::fs::write(&path, cert.cert.pem()).expect("write");
+    leak(path.to_string_lossy().into_owned())
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+#[test]
+fn plain_http_to_a_remote_host_is_refused_with_one_message() {
+    for (name, url) in [
+        (var::API_URL, "http://api.pingone.eu/v1"),
+        (var::AUTH_URL, "http://10.1.2.3:8080"),
+    ] {
+        assert_one_problem_containing(
+            &with(client_vars(), &[(name, url)]),
+            &format!("{name} uses plain http:// to a host that is not loopback"),
+        );
+    }
+    // The same with a ready token: any credentials.
+    let problems = problems_of(&[
+        (var::API_ACCESS_TOKEN, TOKEN),
+        (var::ENVIRONMENT_ID, ENV),
+        (var::API_URL, "http://proxy.corp/v1"),
+        (var::AUTH_URL, "http://proxy.corp"),
+    ]);
+    assert_eq!(
+        problems,
+        [
+            "PINGONE_API_URL and PINGONE_AUTH_URL use plain http:// to a host that is not loopback: \
+          the client secret and the access token would travel unencrypted; use https:// (plain \
+          http is allowed only for 127.0.0.0/8, ::1 and localhost)"
+        ]
+    );
+    // Loopback and https are fine.
+    for url in [
+        "http://127.0.0.1:8080/v1",
+        "http://localhost:8080/v1",
+        "http://[::1]:8080/v1",
+        "https://proxy.corp/v1",
+    ] {
+        let t = tenant(&with(client_vars(), &[(var::API_URL, url)]));
+        assert_eq!(t.api_url, url);
+    }
+}
+
+#[test]
+fn user_and_password_in_a_url_are_refused_and_never_echoed() {
+    let problems = problems_of(&with(
+        client_vars(),
+        &[
+            (var::API_URL, "https://admin:hunter22@api.pingone.eu/v1"),
+            (var::AUTH_URL, "http://admin:hunter22@127.0.0.1:9000"),
+        ],
+    ));
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    assert!(
+        problems[0].starts_with("PINGONE_API_URL and PINGONE_AUTH_URL carry user:password@"),
+        "{problems:#?}"
+    );
+    assert!(!problems[0].contains("hunter22"));
+}
+
+#[test]
+fn ca_cert_names_a_readable_pem_file() {
+    let path = ca_pem_file("readable");
+    let c = config(&with(client_vars(), &[(var::CA_CERT, path)])).expect("valid");
+    let ca = c.run.ca_cert.expect("read");
+    assert_eq!(ca.source, path);
+    assert_eq!(ca.certificates().expect("parses").len(), 1);
+    assert!(format!("{ca:?}").starts_with("CaCert("));
+
+    let missing = leak(format!("{path}.missing"));
+    assert_one_problem_containing(
+        &with(client_vars(), &[(var::CA_CERT, missing)]),
+        &format!("PINGONE_CA_CERT: cannot read {missing}"),
+    );
+    let not_pem = leak(format!("{path}.txt"));
+    std::fs::write(not_pem, "just text\n").expect("write");
+    assert_one_problem_containing(
+        &with(client_vars(), &[(var::CA_CERT, not_pem)]),
+        "holds no PEM CERTIFICATE block",
     );
 }

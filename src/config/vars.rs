@@ -73,6 +73,8 @@ vars! {
     API_URL = "PINGONE_API_URL", scope: Target, secret: false;
     /// Full auth base URL overriding the region's, e.g. http://127.0.0.1:8080.
     AUTH_URL = "PINGONE_AUTH_URL", scope: Target, secret: false;
+    /// Path of a PEM file of certificate authorities to trust besides the system's, e.g. a corporate proxy's private CA. Credentials go only to https:// URLs, except to 127.0.0.0/8, ::1 and localhost.
+    CA_CERT = "PINGONE_CA_CERT", scope: Target, secret: false;
     // --- credentials -------------------------------------------------------------------------
     /// Client ID of a worker app (roles: Identity Data Admin, plus one that can read the environment such as Environment Admin); needs PINGONE_CLIENT_SECRET and PINGONE_ENVIRONMENT_ID.
     CLIENT_ID = "PINGONE_CLIENT_ID", scope: Target, secret: false;

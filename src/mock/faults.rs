@@ -191,7 +191,8 @@ faults! {
     /// Accepts any bearer token, issued or not.
     AnyBearerAccepted = "any-bearer-accepted",
         target: Must "status" in ["MFA-AUTH-02"];
-    /// Accepts HTTP Basic client credentials on the API, not only bearer tokens.
+    /// Accepts HTTP Basic with the worker's client id on the API, whatever the secret, not only
+    /// bearer tokens.
     BasicAuthAccepted = "basic-auth-accepted",
         target: Must "status" in ["MFA-AUTH-03"];
     /// Answers a missing or invalid token with 403 instead of 401.

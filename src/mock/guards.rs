@@ -77,7 +77,11 @@ impl Ctx<'_> {
                 self.live_token(credentials)
             }
         } else if scheme.eq_ignore_ascii_case("basic") && self.has(Fault::BasicAuthAccepted) {
-            decode_basic(credentials).and_then(|(id, secret)| self.client_grant(&id, &secret))
+            // The worker's client id is enough, whatever the secret: the suite sends a wrong one
+            // and never the real secret to the API (issue 13).
+            decode_basic(credentials)
+                .filter(|(id, _)| *id == self.s.options.client_id)
+                .map(|_| Grant::ReadWrite)
         } else {
             None
         };

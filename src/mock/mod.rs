@@ -36,6 +36,7 @@ pub mod profile;
 mod routes;
 mod server;
 mod state;
+mod tls;
 
 use std::collections::BTreeSet;
 use std::net::SocketAddr;
@@ -154,6 +155,8 @@ pub struct MockOptions {
     pub faults: BTreeSet<Fault>,
     /// Users created at start: `(username, mfaEnabled)`.
     pub seed_users: Vec<(String, bool)>,
+    /// Serve HTTPS with a certificate generated at start ([`MockBuilder::tls`]).
+    pub tls: bool,
 }
 
 impl Default for MockOptions {
@@ -176,6 +179,7 @@ impl Default for MockOptions {
             flaky: None,
             faults: BTreeSet::new(),
             seed_users: Vec::new(),
+            tls: false,
         }
     }
 }
@@ -315,6 +319,7 @@ pub struct MockPingOne {
     shutdown: Option<oneshot::Sender<()>>,
     /// The task serving the listener; it ends once the listener is closed.
     task: Option<JoinHandle<()>>,
+    tls: Option<tls::Tls>,
 }
 
 impl MockPingOne {
@@ -326,7 +331,8 @@ impl MockPingOne {
     async fn start_with(options: MockOptions) -> std::io::Result<MockPingOne> {
         let listener = TcpListener::bind(options.addr).await?;
         let addr = listener.local_addr()?;
-        let local = format!("http://{addr}");
+        let tls = tls::Tls::generate(options.tls, addr)?;
+        let local = format!("{}://{addr}", tls::scheme(tls.as_ref()));
         let public = options
             .public_base_url
             .clone()
@@ -336,16 +342,9 @@ impl MockPingOne {
         let seeded = state.seed();
         let (tx, rx) = oneshot::channel::<()>();
         let app = server::router(state.clone());
-        let task = tokio::spawn(async move {
-            let served = axum::serve(listener, app)
-                .with_graceful_shutdown(async move {
-                    let _ = rx.await;
-                })
-                .await;
-            if let Err(e) = served {
-                eprintln!("pingone-mock: server stopped: {e}");
-            }
-        });
+        let task = tokio::spawn(tls::serve(listener, tls.clone(), app, async move {
+            let _ = rx.await;
+        }));
         Ok(MockPingOne {
             addr,
             api_url: format!("{local}/v1"),
@@ -354,6 +353,7 @@ impl MockPingOne {
             seeded,
             shutdown: Some(tx),
             task: Some(task),
+            tls,
         })
     }
 

@@ -76,8 +76,8 @@ pub(crate) enum Grant {
     ReadOnly,
 }
 
-/// Shared state of one mock.
-#[derive(Debug)]
+/// Shared state of one mock. Its `Debug` counts the live tokens and never prints them
+/// (issue 13).
 pub(crate) struct State {
     pub(crate) options: MockOptions,
     /// Externally visible API base, ending in `/v1`.
@@ -96,6 +96,17 @@ pub(crate) struct State {
     pub(crate) rate: Mutex<VecDeque<Instant>>,
     /// The transient-fault switch and its request counter.
     pub(crate) flaky: super::flaky::Flaky,
+}
+
+impl std::fmt::Debug for State {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("State")
+            .field("options", &self.options)
+            .field("api_base", &self.api_base)
+            .field("tokens", &format_args!("{} live", lock(&self.tokens).len()))
+            .field("users", &lock(&self.users).len())
+            .finish_non_exhaustive()
+    }
 }
 
 pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {

@@ -9,7 +9,9 @@
 //!
 //! It never touches another user. The server's filter is checked again on the client: a user is
 //! a candidate only if its username starts with exactly `conformance-` (case-sensitive, although
-//! PingOne filters case-insensitively), its id is a UUID, it belongs to the environment under
+//! PingOne filters case-insensitively) followed by a run id (`conformance-<8 hex>-...`), its
+//! `title` is that run's marker (both set by the suite at creation, see
+//! [`crate::suite::session::new_user`]), its id is a UUID, it belongs to the environment under
 //! test, it is not `PINGONE_TEST_USER_ID`, and (with `older_than`) it is old enough. Everything
 //! else is listed as kept, with the reason. Without `delete` nothing is deleted.
 //!
@@ -25,7 +27,7 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::http::Request;
-use crate::suite::session::USER_PREFIX;
+use crate::suite::session::{MARKER_ATTRIBUTE, USER_PREFIX, marker, run_of};
 use crate::suite::{Session, TargetKind};
 
 /// Most pages read in one pass, and most passes; a server that pages forever is cut off.
@@ -183,6 +185,8 @@ pub async fn sweep_with(session: &Session, options: &SweepOptions) -> SweepRepor
         delete: options.delete,
         ..SweepReport::default()
     };
+    // Test user values a killed run left flipped, put back when the session opened.
+    report.notes.extend(session.notices.iter().cloned());
     if session.target.kind == TargetKind::EmbeddedMock {
         report.notes.push(
             "nothing configured: the embedded mock starts empty for every run, so no user can \
@@ -321,6 +325,21 @@ fn keep_reason(
     if !listed.username.starts_with(USER_PREFIX) {
         return Some(format!("username does not start with {USER_PREFIX:?}"));
     }
+    if session.target.test_user_id.as_deref() == Some(listed.id.as_str()) {
+        return Some("it is PINGONE_TEST_USER_ID".to_string());
+    }
+    // The run marker: a run id in the username and the same run's marker in `title`, both set
+    // by the suite at creation, so an account someone named `conformance-...` by hand stays.
+    let Some(run) = run_of(&listed.username) else {
+        return Some(format!(
+            "no run id in the username ({USER_PREFIX}<8 hex digits>-...): not made by this suite"
+        ));
+    };
+    if user.get(MARKER_ATTRIBUTE).and_then(Value::as_str) != Some(marker(run).as_str()) {
+        return Some(format!(
+            "{MARKER_ATTRIBUTE} is not the suite's marker of run {run}: not made by this suite"
+        ));
+    }
     if Uuid::parse_str(&listed.id).is_err() {
         return Some("id is not a UUID".to_string());
     }
@@ -328,9 +347,6 @@ fn keep_reason(
         && env != session.target.environment_id
     {
         return Some(format!("belongs to environment {env}"));
-    }
-    if session.target.test_user_id.as_deref() == Some(listed.id.as_str()) {
-        return Some("it is PINGONE_TEST_USER_ID".to_string());
     }
     if let Some(min_age) = options.older_than {
         let created = listed.created_at.as_deref().and_then(super::parse_rfc3339);

@@ -16,6 +16,7 @@ use super::cases::{
     StoredValue, must, should,
 };
 use super::ctx::{CaseCtx, Step, is_json_media_type};
+use super::privacy::describe;
 use super::sources::DOC_UPDATE;
 
 /// DOC: Correlation-Id is "returned by every operation" (facts §7). SHOULD: the list comes
@@ -85,13 +86,14 @@ impl CaseCtx {
     /// for 2xx); and, for an error with a conforming status, that `code` is one of the row's
     /// codes. Returns whether the status conformed.
     pub(super) fn check(&mut self, ex: &Exchange, expect: &Expect) -> bool {
+        let tenant = self.tenant();
         let status_ok = expect.status.matches(ex.status);
         self.ensure(
             status_ok,
             expect.status_grade,
             "status",
             expect.status.describe(),
-            || ex.summary(),
+            || describe(ex, tenant),
             Some(ex),
         );
         self.ensure(
@@ -124,7 +126,7 @@ impl CaseCtx {
                 body_grade,
                 format!("the body is a {name}"),
                 format!("a JSON {name} body"),
-                ex.summary(),
+                self.summary(ex),
                 Some(ex),
             );
             return status_ok;
@@ -148,7 +150,7 @@ impl CaseCtx {
                 body_grade,
                 "the body is JSON",
                 "a JSON document",
-                ex.summary(),
+                self.summary(ex),
                 Some(ex),
             );
             return status_ok;
@@ -163,7 +165,7 @@ impl CaseCtx {
                 ERROR_ID,
                 "the error carries an id",
                 "an id property",
-                format!("no id; body {}", ex.body_excerpt()),
+                format!("no id; {}", self.summary(ex)),
                 Some(ex),
             );
             // The rest of the body is still held to the schema.
@@ -178,7 +180,7 @@ impl CaseCtx {
                 schema::file_name(schema)
             ),
             "no schema violations",
-            || format!("{}; body {}", violations.join("; "), ex.body_excerpt()),
+            || CaseCtx::violations(tenant, schema, &body, ex),
             Some(ex),
         );
         if let (true, true, Some(codes)) = (is_error, status_ok, expect.codes) {
@@ -233,6 +235,7 @@ impl CaseCtx {
         sent: Option<bool>,
         before: bool,
     ) -> Step<()> {
+        let tenant = self.tenant();
         let expect = self.expect;
         let accepted = (200..300).contains(&ex.status);
         if let (Some(lenient), true) = (expect.lenient, accepted) {
@@ -243,7 +246,7 @@ impl CaseCtx {
                 if let Rejection::Either(p) = expect.rejection
                     && accepted != (p.answer == Answer::Accepted)
                 {
-                    self.note(p.grade, p.check, p.shown, ex.summary(), Some(ex));
+                    self.note(p.grade, p.check, p.shown, self.summary(ex), Some(ex));
                 }
                 if accepted {
                     self.expect_answer(ex, &expect, sent, "the answer carries the value sent")
@@ -265,7 +268,7 @@ impl CaseCtx {
                 preferred.grade,
                 preferred.check,
                 format!("HTTP {}", preferred.status),
-                || ex.summary(),
+                || describe(ex, tenant),
                 Some(ex),
             )
             && let Some((method, grade)) = expect.allow
@@ -301,7 +304,7 @@ impl CaseCtx {
                 lenient.named
             ),
             "HTTP 400 (a lenient server warns; it fails only if the value it answers is not what it stores)",
-            ex.summary(),
+            self.summary(ex),
             Some(ex),
         );
         let write = Expect::ok(

@@ -6,13 +6,12 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Instant;
 
 use serde_json::{Value, json};
-use uuid::Uuid;
 
 use crate::http::{Exchange, Request};
 
 use super::cases::{Case, Expect, Grade, JSON, Method, Tier, UserContent, Via};
 use super::outcome::{CaseResult, Finding, Outcome};
-use super::session::{Session, USER_PREFIX};
+use super::session::Session;
 
 /// Users to delete and a value to restore, kept outside the case's task so that clean-up runs
 /// even when the case panics.
@@ -179,7 +178,7 @@ impl CaseCtx {
                         "{} {}: {why}{retries}: {}",
                         ex.request.method,
                         ex.request.url,
-                        ex.summary()
+                        self.summary(&ex)
                     ));
                     Err(Abort)
                 }
@@ -245,14 +244,6 @@ impl CaseCtx {
         self.session.env_url(&format!("/users/{user}"))
     }
 
-    fn username(&self) -> String {
-        let area = self.case.id.trim_start_matches("MFA-").to_ascii_lowercase();
-        format!(
-            "{USER_PREFIX}{area}-{}",
-            &Uuid::new_v4().simple().to_string()[..12]
-        )
-    }
-
     /// PUT .../mfaEnabled `{"mfaEnabled": value}`.
     pub(super) fn put_value(&self, user: &str, value: bool) -> Request {
         self.request(Method::Put, &self.mfa_url(user))
@@ -291,9 +282,8 @@ impl CaseCtx {
     ) -> Step<(Option<String>, Exchange)> {
         let mut attempt = 0;
         loop {
-            let username = self.username();
-            let mut body =
-                json!({ "username": username, "email": format!("{username}@example.com") });
+            let stem = self.case.id.trim_start_matches("MFA-").to_ascii_lowercase();
+            let (username, mut body) = super::session::new_user(&stem);
             if let Some(p) = &self.session.target.population_id {
                 body["population"] = json!({ "id": p });
             }
@@ -342,7 +332,7 @@ impl CaseCtx {
                     "{} {}: {why} (after {attempt} new attempts): {}",
                     ex.request.method,
                     ex.request.url,
-                    ex.summary()
+                    self.summary(&ex)
                 ));
                 return Err(Abort);
             }
@@ -379,7 +369,7 @@ impl CaseCtx {
             self.note_unjudged(
                 "set-up: Create User",
                 "HTTP 201 with a User id",
-                ex.summary(),
+                self.summary(&ex),
                 Some(&ex),
             );
             return Err(Abort);
@@ -390,7 +380,7 @@ impl CaseCtx {
                 self.note_unjudged(
                     "set-up: PUT .../mfaEnabled",
                     "HTTP 200",
-                    ex.summary(),
+                    self.summary(&ex),
                     Some(&ex),
                 );
                 return Err(Abort);
@@ -419,6 +409,36 @@ impl CaseCtx {
         Ok(ex
             .json()
             .and_then(|j| j.get("mfaEnabled").and_then(Value::as_bool)))
+    }
+
+    /// GET .../mfaEnabled for clean-up: the value, or `None` on any problem (no finding).
+    pub(super) async fn quiet_read(&self, user: &str) -> Option<bool> {
+        let ex = self
+            .session
+            .send(self.request(Method::Get, &self.mfa_url(user)))
+            .await
+            .ok()?;
+        ex.json()
+            .filter(|_| ex.status == 200)
+            .and_then(|j| j.get("mfaEnabled").and_then(Value::as_bool))
+    }
+
+    /// Say on each reproduce line that names one of `deleted` that clean-up has since deleted
+    /// that user, so that a reader does not run it against a user that no longer exists.
+    pub(super) fn mark_deleted(&mut self, deleted: &[String]) {
+        for f in &mut self.findings {
+            let Some(line) = &mut f.reproduce else {
+                continue;
+            };
+            for user in deleted {
+                if line.contains(user.as_str()) {
+                    line.push_str(&format!(
+                        " # user {user} was deleted by clean-up after the case: create a user \
+                         and put its id here to reproduce"
+                    ));
+                }
+            }
+        }
     }
 
     /// PUT `body` on .../mfaEnabled with Content-Type `content_type` (`None`: no header).

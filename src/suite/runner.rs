@@ -80,6 +80,9 @@ fn panicked(
     ctx
 }
 
+/// Restore the test user and delete the case's users. Each failure makes the case an ERROR
+/// (unless it already failed its contract), which fails the run and names the failure in the
+/// report, and is a line of `cleanup`.
 async fn clean_up(ctx: &mut CaseCtx, shared: &Mutex<Shared>) -> Vec<String> {
     let (created, restore, unknown) = {
         let mut s = lock(shared);
@@ -90,32 +93,78 @@ async fn clean_up(ctx: &mut CaseCtx, shared: &Mutex<Shared>) -> Vec<String> {
         )
     };
     let mut problems = unknown;
+    if crate::http::is_stopping() {
+        // Interrupted: the signal handler restores and deletes what this case left
+        // (src/suite/guard.rs); every request from here would be refused.
+        return problems;
+    }
     if let Some((user, value)) = restore {
         let req = ctx
             .request(Method::Put, &ctx.mfa_url(&user))
             .json(&json!({ "mfaEnabled": value }))
             .clean_up();
         ctx.requests += 1;
-        match ctx.session.send(req).await {
-            Ok(ex) if ex.status == 200 => {}
-            Ok(ex) => problems.push(format!(
-                "could not restore mfaEnabled={value} on test user {user}: {}",
-                ex.summary()
-            )),
-            Err(e) => problems.push(format!(
-                "could not restore mfaEnabled={value} on test user {user}: {}",
-                e.message
-            )),
+        let put = match ctx.session.send(req).await {
+            Ok(ex) if ex.status == 200 => Ok(()),
+            Ok(ex) => Err(ctx.summary(&ex)),
+            Err(e) => Err(e.message),
+        };
+        let restored = match put {
+            Ok(()) => {
+                ctx.requests += 1;
+                match ctx.quiet_read(&user).await {
+                    Some(v) if v == value => Ok(()),
+                    other => Err(format!(
+                        "read back mfaEnabled {}",
+                        other.map_or("(unreadable)".to_string(), |v| v.to_string())
+                    )),
+                }
+            }
+            Err(e) => Err(e),
+        };
+        match restored {
+            Ok(()) => ctx.session.guard().restored(&user),
+            Err(why) => {
+                let problem = format!(
+                    "could not restore mfaEnabled={value} on test user {user}: {why}; set it by \
+                     hand (the state file keeps the original value for the next run)"
+                );
+                clean_up_failed(ctx, &problem);
+                problems.push(problem);
+            }
         }
     }
+    let mut deleted = Vec::new();
     for user in created {
         ctx.requests += 1;
         let req = ctx.request(Method::Delete, &ctx.user_url(&user)).clean_up();
-        match ctx.session.send(req).await {
-            Ok(ex) if ex.status == 204 || ex.status == 200 || ex.status == 404 => {}
-            Ok(ex) => problems.push(format!("could not delete user {user}: {}", ex.summary())),
-            Err(e) => problems.push(format!("could not delete user {user}: {}", e.message)),
+        let failure = match ctx.session.send(req).await {
+            Ok(ex) if ex.status == 204 || ex.status == 200 || ex.status == 404 => None,
+            Ok(ex) => Some(ctx.summary(&ex)),
+            Err(e) => Some(e.message),
+        };
+        match failure {
+            None => deleted.push(user),
+            Some(why) => {
+                let problem = format!(
+                    "could not delete user {user}: {why}; `conformance-report sweep --delete` \
+                     removes it later"
+                );
+                clean_up_failed(ctx, &problem);
+                problems.push(problem);
+            }
         }
     }
+    ctx.mark_deleted(&deleted);
     problems
+}
+
+/// A failed restore or delete: the case is an ERROR (a contract failure stays a FAIL), with the
+/// failure as its reason.
+fn clean_up_failed(ctx: &mut CaseCtx, problem: &str) {
+    let reason = format!("clean-up failed: {problem}");
+    ctx.error = Some(match ctx.error.take() {
+        Some(earlier) => format!("{earlier}; {reason}"),
+        None => reason,
+    });
 }

@@ -2,10 +2,12 @@
 //! client credentials and refreshed before it expires, or given ready), and the safety check
 //! that runs before the first write.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
+use crate::config::transport::cleartext_to_remote;
 use crate::config::{
     Config, ConfigError, Credentials, ReadonlyClient, RunConfig, Target, TokenAuthMethod,
 };
@@ -14,9 +16,54 @@ use crate::mock::{MockBuilder, MockPingOne};
 use crate::secret::Secret;
 
 use super::deviations::{Deviation, KNOWN_DEVIATIONS};
+use super::guard::{self, Guard};
 
 /// Prefix of every username the suite creates; the sweep deletes only these.
 pub const USER_PREFIX: &str = "conformance-";
+
+/// The user attribute the suite sets on every user it creates, to [`marker`] of its run: the
+/// sweep deletes only users whose username carries a run id and whose `title` is that run's
+/// marker, so a hand-made `conformance-` account is never touched. `title` is a plain,
+/// documented PingOne user attribute that nothing else in the suite reads or writes.
+pub const MARKER_ATTRIBUTE: &str = "title";
+
+/// This process's run id: 8 hex digits, in every username the run creates
+/// (`conformance-<run>-<case>-<random>`) and in its [`marker`].
+pub fn run_id() -> &'static str {
+    static RUN: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    RUN.get_or_init(|| uuid::Uuid::new_v4().simple().to_string()[..8].to_string())
+}
+
+/// The value of [`MARKER_ATTRIBUTE`] for users created by run `run`.
+pub fn marker(run: &str) -> String {
+    format!("pingone-mfa-conformance test user, run {run}")
+}
+
+/// The run id in a username the suite made (`conformance-<8 hex>-...`), if it has one.
+pub fn run_of(username: &str) -> Option<&str> {
+    let rest = username.strip_prefix(USER_PREFIX)?;
+    let (run, tail) = rest.split_at_checked(8)?;
+    (run.bytes()
+        .all(|b| b.is_ascii_hexdigit() && !b.is_ascii_uppercase())
+        && tail.starts_with('-'))
+    .then_some(run)
+}
+
+/// A username for a new user of `stem` (a case or probe, e.g. `body-01`) and the body that
+/// creates it: username, an `example.com` e-mail address and the run's marker.
+pub fn new_user(stem: &str) -> (String, Value) {
+    let username = format!(
+        "{USER_PREFIX}{}-{stem}-{}",
+        run_id(),
+        &uuid::Uuid::new_v4().simple().to_string()[..12]
+    );
+    let body = serde_json::json!({
+        "username": username,
+        "email": format!("{username}@example.com"),
+        MARKER_ATTRIBUTE: marker(run_id()),
+    });
+    (username, body)
+}
 
 pub use crate::config::{TargetInfo, TargetKind};
 
@@ -113,10 +160,17 @@ pub struct Session {
     pub deviations: Vec<Deviation>,
     /// Seed for the generated bodies of MFA-FUZZ-01; random when `None`.
     pub fuzz_seed: Option<u64>,
+    /// What a killed or interrupted run left behind and this session put right (a test user's
+    /// value restored from the state file), one line each, for the run's banner.
+    pub notices: Vec<String>,
     http: HttpClient,
-    token: tokio::sync::Mutex<Option<(Secret, Instant, Instant)>>,
+    token: Arc<TokenCache>,
+    guard: Arc<Guard>,
     _mock: Option<MockPingOne>,
 }
+
+/// The cached access token and its expiry.
+pub(crate) type TokenCache = tokio::sync::Mutex<Option<(Secret, Instant, Instant)>>;
 
 impl Session {
     /// Open a session from configuration: the embedded mock when nothing is configured, the
@@ -149,18 +203,33 @@ impl Session {
         run: RunConfig,
         mock: Option<MockPingOne>,
     ) -> Result<Session, SessionError> {
-        let http = HttpClient::new(HttpLimits {
-            timeout: run.request_timeout,
-            concurrency: run.concurrency,
-            max_retries: run.max_retries,
-            retry_cap: run.retry_cap,
-        })
+        let http = HttpClient::with_ca(
+            HttpLimits {
+                timeout: run.request_timeout,
+                concurrency: run.concurrency,
+                max_retries: run.max_retries,
+                retry_cap: run.retry_cap,
+            },
+            run.ca_cert.as_ref(),
+        )
         .map_err(SessionError::Other)?;
         let deviations = if target.kind.is_tenant() {
             KNOWN_DEVIATIONS.to_vec()
         } else {
             Vec::new()
         };
+        let token = Arc::new(TokenCache::new(None));
+        // A mock started in-process dies with the run, so only a server reached through the
+        // variables gets a state file for its test user.
+        let state_dir = matches!(target.kind, TargetKind::Tenant | TargetKind::StandaloneMock)
+            .then(guard::state_dir);
+        let guard = Guard::register(
+            target.clone(),
+            http.clone(),
+            token.clone(),
+            state_dir,
+            run.request_timeout,
+        );
         let fuzz_seed = run.fuzz_seed;
         let mut session = Session {
             target,
@@ -168,12 +237,20 @@ impl Session {
             environment_type: None,
             deviations,
             fuzz_seed,
+            notices: Vec::new(),
             http,
-            token: tokio::sync::Mutex::new(None),
+            token,
+            guard,
             _mock: mock,
         };
         session.token().await?;
         session.environment_type = Some(session.check_environment().await?);
+        // Only after the safety check: putting back a value a killed run left flipped is a write.
+        session.notices = session
+            .guard
+            .restore_left_flipped()
+            .await
+            .map_err(SessionError::Refused)?;
         Ok(session)
     }
 
@@ -202,35 +279,49 @@ impl Session {
         )
     }
 
-    /// A live access token: the ready one, or a cached one with a minute (or half its
-    /// lifetime, if that is shorter) left, or a new one.
+    /// A live access token: the ready one, or a cached one with a minute left, or a new one.
     pub async fn bearer(&self) -> Result<Secret, String> {
-        self.token().await.map(|(token, _)| token).map_err(message)
+        obtain_bearer(&self.target, &self.http, &self.token).await
     }
 
-    /// [`Session::bearer`] and when the token expires (`None` for a ready token), telling an
-    /// unavailable token endpoint from refused credentials.
-    async fn token(&self) -> Result<(Secret, Option<Instant>), SessionError> {
-        let (client_id, client_secret) = match &self.target.credentials {
-            Credentials::AccessToken(t) => return Ok((t.clone(), None)),
-            Credentials::Client {
-                client_id,
-                client_secret,
-                ..
-            } => (client_id, client_secret),
+    /// [`Session::bearer`], telling an unavailable token endpoint from refused credentials.
+    async fn token(&self) -> Result<Secret, SessionError> {
+        obtain_token(&self.target, &self.http, &self.token).await
+    }
+
+    /// What this session created and toggled, for clean-up after an interruption.
+    pub fn guard(&self) -> &Arc<Guard> {
+        &self.guard
+    }
+
+    /// Send a request with the session's credentials, retrying transient answers; after
+    /// [`crate::http::HANG_THRESHOLD`] timeouts of one operation its further requests fail at
+    /// once (see [`crate::http`]).
+    pub async fn send(&self, request: Request) -> Result<Exchange, TransportError> {
+        // Counted before the check, so that an interruption either sees this request in flight
+        // or this request sees the interruption (src/suite/guard.rs).
+        let Some(_flight) = self.guard.begin() else {
+            return Err(TransportError {
+                request,
+                message: "not sent: the run was interrupted and is cleaning up".to_string(),
+                timed_out: false,
+                not_sent: true,
+            });
         };
-        let mut cached = self.token.lock().await;
-        if let Some((token, issued, expiry)) = cached.as_ref() {
-            let margin = Duration::from_secs(60).min((*expiry - *issued) / 2);
-            if *expiry > Instant::now() + margin {
-                return Ok((token.clone(), Some(*expiry)));
-            }
+        let own_token = request.auth == Auth::SessionBearer
+            && matches!(self.target.credentials, Credentials::Client { .. });
+        let mut result = send_with(&self.target, &self.http, &self.token, request.clone()).await;
+        if own_token && matches!(&result, Ok(ex) if ex.status == 401) {
+            // The token may have expired sooner than its `expires_in` said (or said nothing):
+            // drop it, and try once more with a new one. Tokens expire, and a short-lived one
+            // may be stale by the time a queued request goes out.
+            *self.token.lock().await = None;
+            result = send_with(&self.target, &self.http, &self.token, request).await;
         }
-        let issued = Instant::now();
-        let (secret, lifetime) = self.request_token(client_id, client_secret).await?;
-        let expiry = issued + Duration::from_secs(lifetime);
-        *cached = Some((secret.clone(), issued, expiry));
-        Ok((secret, Some(expiry)))
+        if let Ok(ex) = &result {
+            self.guard.observe(ex);
+        }
+        result
     }
 
     /// A new token for `client_id` from the session's token endpoint, with the configured
@@ -244,57 +335,7 @@ impl Session {
             Credentials::Client { method, .. } => *method,
             Credentials::AccessToken(_) => TokenAuthMethod::Basic,
         };
-        let url = self.token_url().ok_or_else(|| {
-            SessionError::Token("no worker environment id for the token URL".into())
-        })?;
-        let auth = match method {
-            TokenAuthMethod::Basic => Auth::ClientBasic,
-            TokenAuthMethod::Post => Auth::ClientPost,
-        };
-        let request = Request::new("POST", &url)
-            .header("Content-Type", "application/x-www-form-urlencoded")
-            .body(b"grant_type=client_credentials".to_vec())
-            .auth(auth)
-            // Asking for a token again changes nothing on the server.
-            .retry_safe(true);
-        let exchange = self
-            .http
-            .send(request, None, Some((client_id, client_secret)))
-            .await
-            .map_err(|e| SessionError::Unavailable(format!("POST {url}: {}", e.message)))?;
-        if let Some(why) = exchange.unavailable() {
-            return Err(SessionError::Unavailable(format!(
-                "POST {url}: {why}: {}",
-                exchange.summary()
-            )));
-        }
-        let json = exchange.json().unwrap_or(Value::Null);
-        let token = json.get("access_token").and_then(Value::as_str);
-        match token {
-            Some(t) if exchange.status == 200 && !t.is_empty() => {
-                let lifetime = json
-                    .get("expires_in")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(3600);
-                Ok((Secret::new(t), lifetime))
-            }
-            _ => {
-                let error = json
-                    .get("error")
-                    .and_then(Value::as_str)
-                    .unwrap_or("no OAuth error");
-                let description = json
-                    .get("error_description")
-                    .and_then(Value::as_str)
-                    .map(|d| format!(" ({})", excerpt(d, 200)))
-                    .unwrap_or_default();
-                Err(SessionError::Token(format!(
-                    "POST {url} answered HTTP {} {error}{description}; check PINGONE_CLIENT_ID, \
-                     PINGONE_CLIENT_SECRET, PINGONE_ENVIRONMENT_ID, PINGONE_TOKEN_AUTH_METHOD and the region",
-                    exchange.status
-                )))
-            }
-        }
+        request_token_at(&self.target, &self.http, client_id, client_secret, method).await
     }
 
     /// A new token of the read-only worker (`PINGONE_READONLY_CLIENT_ID`), or `None` when
@@ -308,51 +349,6 @@ impl Session {
         )
     }
 
-    /// Send a request with the session's credentials, retrying transient answers; after
-    /// [`crate::http::HANG_THRESHOLD`] timeouts of one operation its further requests fail at
-    /// once (see [`crate::http`]). A request with the session's own token (fetched with client
-    /// credentials) that is answered 401 is sent once more with a new token: tokens expire,
-    /// and a short-lived one may be stale by the time a queued request goes out.
-    pub async fn send(&self, request: Request) -> Result<Exchange, TransportError> {
-        let (exchange, expiry) = self.send_once(request.clone()).await?;
-        if exchange.status == 401 && expiry.is_some() {
-            // The token may have expired sooner than its `expires_in` said (or said nothing):
-            // drop it, and try once more with a new one.
-            *self.token.lock().await = None;
-            return self.send_once(request).await.map(|(exchange, _)| exchange);
-        }
-        Ok(exchange)
-    }
-
-    /// [`Session::send`] without the second try; also when the token used expires.
-    async fn send_once(
-        &self,
-        request: Request,
-    ) -> Result<(Exchange, Option<Instant>), TransportError> {
-        let bearer = if request.auth == Auth::SessionBearer {
-            Some(self.token().await.map_err(|e| TransportError {
-                request: request.clone(),
-                message: format!("no access token: {}", message(e)),
-                timed_out: false,
-                not_sent: true,
-            })?)
-        } else {
-            None
-        };
-        let basic = match &self.target.credentials {
-            Credentials::Client {
-                client_id,
-                client_secret,
-                ..
-            } => Some((client_id.as_str(), client_secret)),
-            Credentials::AccessToken(_) => None,
-        };
-        let token = bearer.as_ref().map(|(t, _)| t);
-        let expiry = bearer.as_ref().and_then(|(_, e)| *e);
-        let exchange = self.http.send(request, token, basic).await?;
-        Ok((exchange, expiry))
-    }
-
     /// Send a request with `bearer` as its token (the read-only worker's, an expired one):
     /// recorded as `Bearer $TOKEN`, never with the token itself.
     pub async fn send_with_bearer(
@@ -360,6 +356,15 @@ impl Session {
         request: Request,
         bearer: &Secret,
     ) -> Result<Exchange, TransportError> {
+        if cleartext_to_remote(&request.url) {
+            return Err(TransportError {
+                request,
+                message: "not sent: credentials go only to https:// URLs or a loopback host"
+                    .to_string(),
+                timed_out: false,
+                not_sent: true,
+            });
+        }
         self.http
             .send(request.auth(Auth::SessionBearer), Some(bearer), None)
             .await
@@ -400,14 +405,8 @@ impl Session {
         let env = &self.target.environment_id;
         let mut attempt = 0;
         let (ex, username) = loop {
-            let username = format!(
-                "{USER_PREFIX}preflight-{}",
-                &uuid::Uuid::new_v4().simple().to_string()[..12]
-            );
-            let mut body = serde_json::json!({
-                "username": username,
-                "email": format!("{username}@example.com"),
-            });
+            // Marked like every user the suite creates, so that the sweep finds it if lost.
+            let (username, mut body) = new_user("preflight");
             if let Some(p) = &self.target.population_id {
                 body["population"] = serde_json::json!({ "id": p });
             }
@@ -565,10 +564,163 @@ fn permissions_propagating(ex: &Exchange) -> bool {
             || text.contains("The actor attempting to perform the request is not authorized"))
 }
 
-/// The message of a token error, without the prefix [`SessionError`]'s `Display` adds to it.
-fn message(e: SessionError) -> String {
-    match e {
-        SessionError::Token(m) => m,
-        other => other.to_string(),
+/// A live access token for `target`: the ready one, or one cached in `cache` with a minute left,
+/// or a new one from the token endpoint; an unavailable endpoint is told from refused
+/// credentials.
+pub(crate) async fn obtain_token(
+    target: &TargetInfo,
+    http: &HttpClient,
+    cache: &TokenCache,
+) -> Result<Secret, SessionError> {
+    let (client_id, client_secret, method) = match &target.credentials {
+        Credentials::AccessToken(t) => return Ok(t.clone()),
+        Credentials::Client {
+            client_id,
+            client_secret,
+            method,
+        } => (client_id, client_secret, *method),
+    };
+    let mut cached = cache.lock().await;
+    if let Some((token, issued, expiry)) = cached.as_ref() {
+        // Refreshed with a minute left, or half its lifetime for a short-lived token.
+        let margin = Duration::from_secs(60).min((*expiry - *issued) / 2);
+        if *expiry > Instant::now() + margin {
+            return Ok(token.clone());
+        }
     }
+    let issued = Instant::now();
+    let (secret, lifetime) =
+        request_token_at(target, http, client_id, client_secret, method).await?;
+    *cached = Some((
+        secret.clone(),
+        issued,
+        issued + Duration::from_secs(lifetime),
+    ));
+    Ok(secret)
+}
+
+/// A new token for `client_id` from `target`'s token endpoint with `method`, and its
+/// `expires_in` (3600 when absent); an unavailable endpoint is told from refused credentials.
+pub(crate) async fn request_token_at(
+    target: &TargetInfo,
+    http: &HttpClient,
+    client_id: &str,
+    client_secret: &Secret,
+    method: TokenAuthMethod,
+) -> Result<(Secret, u64), SessionError> {
+    let url = target
+        .token_url()
+        .ok_or_else(|| SessionError::Token("no worker environment id for the token URL".into()))?;
+    if cleartext_to_remote(&url) {
+        return Err(SessionError::Token(format!(
+            "not sending the client secret to {url}: credentials go only to https:// URLs \
+                 or a loopback host"
+        )));
+    }
+    let auth = match method {
+        TokenAuthMethod::Basic => Auth::ClientBasic,
+        TokenAuthMethod::Post => Auth::ClientPost,
+    };
+    let request = Request::new("POST", &url)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(b"grant_type=client_credentials".to_vec())
+        .auth(auth)
+        // Asking for a token again changes nothing on the server.
+        .retry_safe(true);
+    let exchange = http
+        .send(request, None, Some((client_id, client_secret)))
+        .await
+        .map_err(|e| SessionError::Unavailable(format!("POST {url}: {}", e.message)))?;
+    if let Some(why) = exchange.unavailable() {
+        return Err(SessionError::Unavailable(format!(
+            "POST {url}: {why}: {}",
+            exchange.summary()
+        )));
+    }
+    let json = exchange.json().unwrap_or(Value::Null);
+    let token = json.get("access_token").and_then(Value::as_str);
+    match token {
+        Some(t) if exchange.status == 200 && !t.is_empty() => {
+            let lifetime = json
+                .get("expires_in")
+                .and_then(Value::as_u64)
+                .unwrap_or(3600);
+            Ok((Secret::new(t), lifetime))
+        }
+        _ => {
+            let error = json
+                .get("error")
+                .and_then(Value::as_str)
+                .unwrap_or("no OAuth error");
+            let description = json
+                .get("error_description")
+                .and_then(Value::as_str)
+                .map(|d| format!(" ({})", excerpt(d, 200)))
+                .unwrap_or_default();
+            Err(SessionError::Token(format!(
+                "POST {url} answered HTTP {} {error}{description}; check PINGONE_CLIENT_ID, \
+                     PINGONE_CLIENT_SECRET, PINGONE_ENVIRONMENT_ID, PINGONE_TOKEN_AUTH_METHOD and the region",
+                exchange.status
+            )))
+        }
+    }
+}
+
+/// [`obtain_token`] with the problem as text.
+pub(crate) async fn obtain_bearer(
+    target: &TargetInfo,
+    http: &HttpClient,
+    cache: &TokenCache,
+) -> Result<Secret, String> {
+    obtain_token(target, http, cache)
+        .await
+        .map_err(|e| match e {
+            SessionError::Token(m) => m,
+            other => other.to_string(),
+        })
+}
+
+/// Send `request` to `target` with its credentials: the bearer token for
+/// [`Auth::SessionBearer`], the client id and secret for Basic or Post. Credentials never go
+/// to a plain-http URL that is not loopback.
+pub(crate) async fn send_with(
+    target: &TargetInfo,
+    http: &HttpClient,
+    cache: &TokenCache,
+    request: Request,
+) -> Result<Exchange, TransportError> {
+    if request.auth != Auth::None && cleartext_to_remote(&request.url) {
+        // The configured URLs were checked before the run; this catches a link or a URL
+        // built in code.
+        return Err(TransportError {
+            request,
+            message: "not sent: credentials go only to https:// URLs or a loopback host"
+                .to_string(),
+            timed_out: false,
+            not_sent: true,
+        });
+    }
+    let bearer = if request.auth == Auth::SessionBearer {
+        Some(
+            obtain_bearer(target, http, cache)
+                .await
+                .map_err(|message| TransportError {
+                    request: request.clone(),
+                    message: format!("no access token: {message}"),
+                    timed_out: false,
+                    not_sent: true,
+                })?,
+        )
+    } else {
+        None
+    };
+    let basic = match &target.credentials {
+        Credentials::Client {
+            client_id,
+            client_secret,
+            ..
+        } => Some((client_id.as_str(), client_secret)),
+        Credentials::AccessToken(_) => None,
+    };
+    http.send(request, bearer.as_ref(), basic).await
 }

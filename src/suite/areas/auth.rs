@@ -25,13 +25,22 @@ impl CaseCtx {
             BadAuth::Garbage => {
                 Auth::Literal(format!("Bearer conformance.{}", Uuid::new_v4().simple()))
             }
-            BadAuth::Basic => match self.session.target.credentials {
-                Credentials::Client { .. } => Auth::ClientBasic,
-                Credentials::AccessToken(_) => Auth::Literal(format!(
+            // The client id with a WRONG secret: a Basic header must be refused whatever it
+            // carries, and the real secret never goes to the API host (issue 13).
+            BadAuth::Basic => {
+                let user = match &self.session.target.credentials {
+                    Credentials::Client { client_id, .. } => client_id.as_str(),
+                    Credentials::AccessToken(_) => "conformance",
+                };
+                let pair = format!(
+                    "{user}:conformance-wrong-secret-{}",
+                    Uuid::new_v4().simple()
+                );
+                Auth::Literal(format!(
                     "Basic {}",
-                    base64::engine::general_purpose::STANDARD.encode("conformance:not-a-secret")
-                )),
-            },
+                    base64::engine::general_purpose::STANDARD.encode(pair)
+                ))
+            }
         }
     }
 }

@@ -23,11 +23,21 @@ impl CaseCtx {
             self.note_unjudged(
                 "set-up: read PINGONE_TEST_USER_ID's mfaEnabled",
                 "HTTP 200 with a Boolean mfaEnabled",
-                ex.summary(),
+                self.summary(&ex),
                 Some(&ex),
             );
             return Err(Abort);
         };
+        // The original value goes to the state file before the first write, so that a run
+        // killed from here on is put right by the next one (src/suite/guard.rs).
+        if let Err(e) = self.session.guard().toggling(&user, original) {
+            // Not a verdict on the API: the case cannot run safely, so it is inconclusive.
+            self.error = Some(format!(
+                "set-up: cannot record PINGONE_TEST_USER_ID's original value in the state file \
+                 before toggling it: {e}"
+            ));
+            return Err(Abort);
+        }
         lock(&self.shared).restore = Some((user.clone(), original));
         for v in [!original, original] {
             let ex = self.send_main(self.put_value(&user, v)).await?;
@@ -36,6 +46,7 @@ impl CaseCtx {
         if self.findings.is_empty() {
             // The last PUT restored the value already.
             lock(&self.shared).restore = None;
+            self.session.guard().restored(&user);
         }
         Ok(())
     }

@@ -15,7 +15,6 @@ use uuid::Uuid;
 
 use crate::http::{Auth, Exchange, Request};
 use crate::suite::Session;
-use crate::suite::session::USER_PREFIX;
 
 use super::class::{AnswerClass, Stored};
 
@@ -393,11 +392,7 @@ impl Ctx {
             .id
             .trim_start_matches("MFA-")
             .to_ascii_lowercase();
-        let username = format!(
-            "{USER_PREFIX}{stem}-{}",
-            &Uuid::new_v4().simple().to_string()[..12]
-        );
-        let mut body = json!({ "username": username, "email": format!("{username}@example.com") });
+        let (_, mut body) = crate::suite::session::new_user(&stem);
         if let (false, Some(p)) = (import, &self.session.target.population_id) {
             body["population"] = json!({ "id": p });
         }
@@ -429,7 +424,7 @@ impl Ctx {
         let Some(id) = id else {
             self.violation(
                 "set-up: Create User answers 201 with a user id",
-                ex.summary(),
+                crate::suite::privacy::summary_for(&self.session, &ex),
                 &ex,
             );
             return Err(());
@@ -438,7 +433,11 @@ impl Ctx {
             let req = Request::new("PUT", self.mfa_url(&id)).json(&json!({"mfaEnabled": baseline}));
             let ex = self.send(req).await?;
             if !(200..300).contains(&ex.status) {
-                self.violation("set-up: PUT …/mfaEnabled answers 200", ex.summary(), &ex);
+                self.violation(
+                    "set-up: PUT …/mfaEnabled answers 200",
+                    crate::suite::privacy::summary_for(&self.session, &ex),
+                    &ex,
+                );
                 return Err(());
             }
         }
@@ -640,7 +639,11 @@ impl Ctx {
             }
         };
         if ex.status >= 500 {
-            self.violation("no 5xx for a client's request", ex.summary(), &ex);
+            self.violation(
+                "no 5xx for a client's request",
+                crate::suite::privacy::summary_for(&self.session, &ex),
+                &ex,
+            );
         }
         // Keep the class deterministic: a class is a set of facts, not an order of arrival.
         class.headers.sort();
@@ -654,7 +657,10 @@ impl Ctx {
                 Ok(ex) if matches!(ex.status, 200 | 204 | 404) => {}
                 Ok(ex) => self.violation(
                     "clean-up: the probe's user is deleted",
-                    format!("could not delete user {user}: {}", ex.summary()),
+                    format!(
+                        "could not delete user {user}: {}",
+                        crate::suite::privacy::summary_for(&self.session, &ex)
+                    ),
                     &ex,
                 ),
                 Err(e) => self.violations.push(Violation {
