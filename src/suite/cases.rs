@@ -11,6 +11,7 @@
 //! CODE and INFERRED are SHOULD (tests below hold every row to it).
 
 pub use super::expect::*;
+use super::invalid_cases::{INVALID_CASES, INVALID_EXPECT};
 pub use super::model::*;
 use super::sources::*;
 use crate::schema::Schema;
@@ -21,60 +22,8 @@ pub const RETIRED: &[(&str, &str)] = &[];
 /// The documented top-level codes of a 400 (SPEC GOCLIENT `BadRequestError`, facts §2.1).
 pub const CODES_400: &[&str] = &["INVALID_DATA", "INVALID_REQUEST", "REQUEST_FAILED"];
 
-/// An invalid body: 400 (MUST), a documented 400 code (SHOULD), nothing stored (MUST).
-const INVALID_EXPECT: Expect = Expect::p1_error(&[400], must(Evidence::Spec(SPEC_400)))
-    .codes(CODES_400, should(Evidence::Inferred(INFERRED_CODES_400)))
-    .stored(unchanged(
-        ReadBack::Mfa,
-        BEFORE_REJECTED,
-        must(Evidence::Invariant(REJECTED_CHANGES_NOTHING)),
-    ));
-
-/// [`INVALID_EXPECT`], and the error should name the field.
-const INVALID_FIELD: Expect =
-    INVALID_EXPECT.names_field(should(Evidence::Inferred(SPEC_DETAIL_TARGET)));
-
-/// The defaults of an invalid-body row; a row gives its id, title, stimulus and body.
-const INVALID: Case = Case {
-    id: "",
-    area: Area::Invalid,
-    tier: Tier::Must,
-    title: "",
-    source: SPEC_400,
-    stimulus: "",
-    requirement: "400 with a P1Error whose code is a documented 400 code; the stored value unchanged",
-    kind: invalid_body(b"", false),
-    expect: INVALID_FIELD,
-};
-
-/// A Boolean in another JSON type, which a Jackson-style binder coerces to `value`: SHOULD be
-/// rejected like [`INVALID_FIELD`]; accepting it is a warning naming the leniency (`named`),
-/// provided the answer, the stored value and every read say `value` (MUST).
-const fn coercible(value: bool, named: &'static str) -> Expect {
-    INVALID_FIELD.lenient(value, named, should(Evidence::Inferred(INFERRED_JACKSON)))
-}
-
-/// The defaults of a coercible-body row: the row's baseline is the opposite of `value`, so
-/// that a 200 which stores nothing shows.
-const COERCIBLE: Case = Case {
-    tier: Tier::Should,
-    source: INFERRED_JACKSON,
-    requirement: "SHOULD answer 400 with a documented 400 code and store nothing; a lenient server may \
-                  accept it (a warning) only if its answer, the stored value and every read say the coerced value",
-    ..INVALID
-};
-
-/// PUT `body` as application/json on a user whose value is `baseline`.
-const fn invalid_body(body: &'static [u8], baseline: bool) -> Kind {
-    Kind::InvalidBody {
-        body,
-        content_type: JSON,
-        baseline,
-    }
-}
-
-/// Every case, in ID order within areas.
-pub const CASES: &[Case] = &[
+/// The rows of the areas before the invalid bodies.
+const BEFORE_INVALID: &[Case] = &[
     Case {
         id: "MFA-BODY-01",
         area: Area::Body,
@@ -160,7 +109,12 @@ pub const CASES: &[Case] = &[
         stimulus: "set true, then GET .../mfaEnabled and GET user",
         requirement: "200 UserMFAEnabled with true; the User's mfaEnabled is true",
         kind: Kind::Read,
-        expect: Expect::ok(&[200], Schema::UserMfaEnabled, must(Evidence::Doc(DOC_READ))).reads(
+        expect: Expect::ok(
+            &[200],
+            Schema::UserMfaEnabled,
+            must(Evidence::Doc(DOC_READ)),
+        )
+        .reads(
             StoredValue::Before,
             ReadBack::MfaAndUser,
             "the stored value",
@@ -189,237 +143,10 @@ pub const CASES: &[Case] = &[
         kind: Kind::Links(Via::Get),
         expect: LINKS_GET,
     },
-    Case {
-        id: "MFA-INVALID-01",
-        title: "{\"enabled\": true} (mfaEnabled missing)",
-        stimulus: "PUT .../mfaEnabled with body {\"enabled\": true} (mfaEnabled missing)",
-        kind: invalid_body(b"{\"enabled\": true}", false),
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-02",
-        title: "{}",
-        stimulus: "PUT .../mfaEnabled with body {}",
-        kind: invalid_body(b"{}", false),
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-03",
-        title: "{\"mfaEnabled\": \"true\"}",
-        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": \"true\"}",
-        kind: invalid_body(b"{\"mfaEnabled\": \"true\"}", false),
-        expect: coercible(true, "the string \"true\" coerced to true"),
-        ..COERCIBLE
-    },
-    Case {
-        id: "MFA-INVALID-04",
-        title: "{\"mfaEnabled\": \"false\"}",
-        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": \"false\"}",
-        kind: invalid_body(b"{\"mfaEnabled\": \"false\"}", true),
-        expect: coercible(false, "the string \"false\" coerced to false"),
-        ..COERCIBLE
-    },
-    Case {
-        id: "MFA-INVALID-05",
-        title: "{\"mfaEnabled\": 1}",
-        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": 1}",
-        kind: invalid_body(b"{\"mfaEnabled\": 1}", false),
-        expect: coercible(true, "the number 1 coerced to true"),
-        ..COERCIBLE
-    },
-    Case {
-        id: "MFA-INVALID-06",
-        title: "{\"mfaEnabled\": 0}",
-        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": 0}",
-        kind: invalid_body(b"{\"mfaEnabled\": 0}", true),
-        expect: coercible(false, "the number 0 coerced to false"),
-        ..COERCIBLE
-    },
-    Case {
-        id: "MFA-INVALID-07",
-        title: "{\"mfaEnabled\": null}",
-        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": null}",
-        kind: invalid_body(b"{\"mfaEnabled\": null}", true),
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-08",
-        title: "{\"mfaEnabled\": [true]}",
-        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": [true]}",
-        kind: invalid_body(b"{\"mfaEnabled\": [true]}", false),
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-09",
-        title: "{\"mfaEnabled\": {\"value\": true}}",
-        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": {\"value\": true}}",
-        kind: invalid_body(b"{\"mfaEnabled\": {\"value\": true}}", false),
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-10",
-        title: "(empty)",
-        stimulus: "PUT .../mfaEnabled with body (empty)",
-        kind: invalid_body(b"", false),
-        expect: INVALID_EXPECT,
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-11",
-        title: "{\"mfaEnabled\": tru (malformed JSON)",
-        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": tru (malformed JSON)",
-        kind: invalid_body(b"{\"mfaEnabled\": tru", false),
-        expect: INVALID_EXPECT,
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-12",
-        title: "[{\"mfaEnabled\": true}] (top-level array)",
-        stimulus: "PUT .../mfaEnabled with body [{\"mfaEnabled\": true}] (top-level array)",
-        kind: invalid_body(b"[{\"mfaEnabled\": true}]", false),
-        expect: INVALID_EXPECT,
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-13",
-        title: "\"true\" (top-level string)",
-        stimulus: "PUT .../mfaEnabled with body \"true\" (top-level string)",
-        kind: invalid_body(b"\"true\"", false),
-        expect: INVALID_EXPECT,
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-14",
-        title: "1 (top-level number)",
-        stimulus: "PUT .../mfaEnabled with body 1 (top-level number)",
-        kind: invalid_body(b"1", false),
-        expect: INVALID_EXPECT,
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-15",
-        title: "true (top-level Boolean)",
-        stimulus: "PUT .../mfaEnabled with body true (top-level Boolean)",
-        kind: invalid_body(b"true", false),
-        expect: INVALID_EXPECT,
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-16",
-        title: "{\"mfaEnabled\": 1.5}",
-        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": 1.5}",
-        kind: invalid_body(b"{\"mfaEnabled\": 1.5}", false),
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-17",
-        title: "\" \\r\\n\\t\" (whitespace only)",
-        source: SPEC_JSON_TEXT,
-        stimulus: "PUT .../mfaEnabled with body \" \\r\\n\\t\" (whitespace only)",
-        kind: invalid_body(b" \r\n\t", false),
-        expect: INVALID_EXPECT,
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-18",
-        title: "{\"mfaEnabled\": true} x (trailing garbage)",
-        source: SPEC_JSON_TEXT,
-        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": true} x (trailing garbage)",
-        kind: invalid_body(b"{\"mfaEnabled\": true} x", false),
-        expect: INVALID_EXPECT,
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-19",
-        title: "{\"mfaEnabled\": <byte FF>} (not UTF-8)",
-        source: SPEC_JSON_TEXT,
-        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": <byte FF>} (not UTF-8)",
-        kind: invalid_body(b"{\"mfaEnabled\": \xff}", false),
-        expect: INVALID_EXPECT,
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-20",
-        title: "mfaEnabled=true (form-encoded)",
-        source: DOC_CONTENT_TYPE,
-        stimulus: "PUT .../mfaEnabled with body mfaEnabled=true and Content-Type: application/x-www-form-urlencoded",
-        requirement: "415 or 400 with a P1Error (SHOULD: a documented code); the stored value unchanged",
-        kind: Kind::InvalidBody {
-            body: b"mfaEnabled=true",
-            content_type: "application/x-www-form-urlencoded",
-            baseline: false,
-        },
-        expect: Expect::p1_error(&[415, 400], must(Evidence::Doc(DOC_CONTENT_TYPE)))
-            .codes(
-                CODES_400,
-                should(Evidence::Inferred(
-                    "SPEC GOCLIENT 415 INVALID_REQUEST and 400 codes; the endpoint lists no 415 (facts §3)",
-                )),
-            )
-            .stored(unchanged(
-                ReadBack::Mfa,
-                BEFORE_REJECTED,
-                must(Evidence::Invariant(REJECTED_CHANGES_NOTHING)),
-            )),
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-21",
-        tier: Tier::Should,
-        title: "{\"MFAEnabled\": true} (wrong case)",
-        source: INFERRED_CASE,
-        stimulus: "PUT .../mfaEnabled with body {\"MFAEnabled\": true} (wrong case)",
-        requirement: "SHOULD answer 400 with a documented 400 code (mfaEnabled is missing) and store nothing",
-        kind: invalid_body(b"{\"MFAEnabled\": true}", false),
-        expect: Expect::p1_error(&[400], should(Evidence::Inferred(INFERRED_CASE)))
-            .codes(CODES_400, should(Evidence::Inferred(INFERRED_CASE)))
-            .names_field(should(Evidence::Inferred(SPEC_DETAIL_TARGET)))
-            .stored(unchanged(
-                ReadBack::Mfa,
-                BEFORE_REJECTED,
-                should(Evidence::Inferred(INFERRED_CASE)),
-            )),
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-22",
-        title: "{\"_links\": {\"self\": {\"href\": \"x\"}}} (mfaEnabled missing)",
-        stimulus: "PUT .../mfaEnabled with body {\"_links\": {\"self\": {\"href\": \"x\"}}} (mfaEnabled missing)",
-        kind: invalid_body(b"{\"_links\": {\"self\": {\"href\": \"x\"}}}", false),
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-23",
-        title: "{\"mfaEnabled\": \"yes\"}",
-        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": \"yes\"}",
-        kind: invalid_body(b"{\"mfaEnabled\": \"yes\"}", false),
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-24",
-        title: "null (top-level null)",
-        stimulus: "PUT .../mfaEnabled with body null (top-level null)",
-        kind: invalid_body(b"null", false),
-        expect: INVALID_EXPECT,
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-25",
-        title: "{\"mfaEnabled\": true (truncated JSON)",
-        source: SPEC_JSON_TEXT,
-        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": true (truncated JSON)",
-        kind: invalid_body(b"{\"mfaEnabled\": true", false),
-        expect: INVALID_EXPECT,
-        ..INVALID
-    },
-    Case {
-        id: "MFA-INVALID-26",
-        title: "{\"mfaEnabled\": \"FALSE\"}",
-        stimulus: "PUT .../mfaEnabled with body {\"mfaEnabled\": \"FALSE\"} on a user whose value is true",
-        kind: invalid_body(b"{\"mfaEnabled\": \"FALSE\"}", true),
-        expect: coercible(false, "the upper-case string \"FALSE\" coerced to false"),
-        ..COERCIBLE
-    },
+];
+
+/// The rows of the areas after the invalid bodies.
+const AFTER_INVALID: &[Case] = &[
     Case {
         id: "MFA-HDR-01",
         area: Area::Hdr,
@@ -429,11 +156,13 @@ pub const CASES: &[Case] = &[
         stimulus: "PUT {\"mfaEnabled\": true} with Content-Type: text/plain",
         requirement: "415 or 400 with a P1Error; the stored value unchanged",
         kind: Kind::WrongContentType(Some("text/plain")),
-        expect: Expect::p1_error(&[415, 400], must(Evidence::Doc(DOC_CONTENT_TYPE))).stored(unchanged(
-            ReadBack::Mfa,
-            BEFORE_REJECTED,
-            must(Evidence::Invariant(REJECTED_CHANGES_NOTHING)),
-        )),
+        expect: Expect::p1_error(&[415, 400], must(Evidence::Doc(DOC_CONTENT_TYPE))).stored(
+            unchanged(
+                ReadBack::Mfa,
+                BEFORE_REJECTED,
+                must(Evidence::Invariant(REJECTED_CHANGES_NOTHING)),
+            ),
+        ),
     },
     Case {
         id: "MFA-HDR-02",
@@ -509,8 +238,10 @@ pub const CASES: &[Case] = &[
         stimulus: "GET .../mfaEnabled without Authorization",
         requirement: "401 with a P1Error",
         kind: Kind::Unauthorized(BadAuth::Missing, Via::Get),
-        expect: Expect::p1_error(&[401], must(Evidence::Doc(DOC_AUTH)))
-            .codes(&["ACCESS_FAILED"], should(Evidence::Inferred(INFERRED_401_CODE))),
+        expect: Expect::p1_error(&[401], must(Evidence::Doc(DOC_AUTH))).codes(
+            &["ACCESS_FAILED"],
+            should(Evidence::Inferred(INFERRED_401_CODE)),
+        ),
     },
     Case {
         id: "MFA-PATH-01",
@@ -554,13 +285,12 @@ pub const CASES: &[Case] = &[
         stimulus: "PUT {\"mfaEnabled\": true} on /environments/<random>/users/<real user>/mfaEnabled",
         requirement: "400, 401, 403 or 404 with a P1Error, never 2xx; the user's value unchanged",
         kind: Kind::ForeignEnvironment,
-        expect: Expect::p1_error(&[400, 401, 403, 404], must(Evidence::Spec(DOC_FOREIGN_ENV))).stored(
-            unchanged(
+        expect: Expect::p1_error(&[400, 401, 403, 404], must(Evidence::Spec(DOC_FOREIGN_ENV)))
+            .stored(unchanged(
                 ReadBack::Mfa,
                 "the value before the cross-environment request",
                 must(Evidence::Invariant(REJECTED_CHANGES_NOTHING)),
-            ),
-        ),
+            )),
     },
     Case {
         id: "MFA-METHOD-01",
@@ -731,8 +461,10 @@ pub const CASES: &[Case] = &[
         stimulus: "POST .../as/token with the configured client id and a wrong secret",
         requirement: "400 or 401 without an access_token; SHOULD: OAuth error invalid_client",
         kind: Kind::Token(TokenProbe::WrongSecret),
-        expect: Expect::status(&[400, 401], must(Evidence::Spec(RFC_WRONG_SECRET)))
-            .codes(&["invalid_client"], should(Evidence::Spec(RFC_WRONG_SECRET))),
+        expect: Expect::status(&[400, 401], must(Evidence::Spec(RFC_WRONG_SECRET))).codes(
+            &["invalid_client"],
+            should(Evidence::Spec(RFC_WRONG_SECRET)),
+        ),
     },
     Case {
         id: "MFA-TOKEN-03",
@@ -854,6 +586,29 @@ pub const CASES: &[Case] = &[
         .carries_sent(should(Evidence::Inferred(INFERRED_READONLY_READS))),
     },
 ];
+
+const CASE_COUNT: usize = BEFORE_INVALID.len() + INVALID_CASES.len() + AFTER_INVALID.len();
+
+/// Every case, in ID order within areas: the rows above, the invalid bodies of
+/// `invalid_cases.rs` (a table of their own), and the rows below, in that order.
+pub const CASES: &[Case] = &concat::<CASE_COUNT>([BEFORE_INVALID, INVALID_CASES, AFTER_INVALID]);
+
+/// The rows of `parts` one after the other, as one array.
+const fn concat<const N: usize>(parts: [&[Case]; 3]) -> [Case; N] {
+    let mut out = [parts[0][0]; N];
+    let (mut at, mut p) = (0, 0);
+    while p < parts.len() {
+        let mut i = 0;
+        while i < parts[p].len() {
+            out[at] = parts[p][i];
+            at += 1;
+            i += 1;
+        }
+        p += 1;
+    }
+    assert!(at == N, "CASE_COUNT is the number of rows");
+    out
+}
 
 /// The case with this ID.
 pub fn by_id(id: &str) -> Option<&'static Case> {

@@ -19,6 +19,7 @@ pub mod deviations;
 mod expect;
 pub mod fuzz;
 pub mod guard;
+mod invalid_cases;
 mod model;
 pub mod outcome;
 pub mod privacy;
