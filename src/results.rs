@@ -41,7 +41,6 @@ use std::ffi::OsString;
 use std::fmt;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
@@ -461,26 +460,9 @@ fn file_stem(id: &str) -> String {
         .collect()
 }
 
-/// Write to a temporary sibling, then rename over `path`.
+/// Write to a temporary sibling, then rename over `path` ([`crate::files::write_atomically`]).
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), ResultsError> {
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "results".to_string());
-    let tmp = path.with_file_name(format!(
-        ".{name}.{}.{}.tmp",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    ));
-    if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| io_error("create", parent, &e))?;
-    }
-    std::fs::write(&tmp, bytes).map_err(|e| io_error("write", &tmp, &e))?;
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        io_error("rename a temporary file to", path, &e)
-    })
+    crate::files::write_atomically(path, bytes).map_err(ResultsError)
 }
 
 // ------------------------------------------------------------------------------------ reading

@@ -28,8 +28,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, LazyLock, Mutex};
 
 use pingone_mfa_conformance::config::Config;
+use pingone_mfa_conformance::profile::{self, Profile};
 use pingone_mfa_conformance::results::profile::{ProfileRecord, record_profile};
-use pingone_mfa_conformance::suite::profile::{self, Profile};
+use pingone_mfa_conformance::suite::profile as probes;
 use pingone_mfa_conformance::suite::{
     Area, CaseResult, Finding, Outcome, Session, Tier, cases, run_case,
 };
@@ -354,8 +355,8 @@ fn each_area_stem_selects_exactly_its_area() {
     }
 }
 
-/// The behaviour profile (`src/suite/profile/`): every probe's answer class, checked against
-/// `snapshots/profile__<PINGONE_PROFILE>.snap`. A broken invariant fails; a different profile
+/// The behaviour profile (`src/profile/`, probed by `src/suite/profile/`): every probe's answer
+/// class, checked against `snapshots/profile__<PINGONE_PROFILE>.snap`. A broken invariant fails; a different profile
 /// is CHANGED, told probe by probe in plain words, and fails until a person accepts it
 /// (`cargo insta review`, or `INSTA_UPDATE=always`); a missing snapshot is recorded (outside
 /// CI) or fails (in CI, where nothing may be written).
@@ -363,8 +364,8 @@ fn each_area_stem_selects_exactly_its_area() {
 fn profile() {
     let suite = target();
     let session = suite.session.clone();
-    let name = profile::profile_name(session.run.profile.as_deref(), session.target.kind);
-    let run = suite.rt.block_on(profile::record(session.clone()));
+    let name = probes::profile_name(session.run.profile.as_deref(), session.target.kind);
+    let run = suite.rt.block_on(probes::record(session.clone()));
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let path = profile::snapshot_path(&root, &name);
     let shown = format!("snapshots/profile__{name}.snap");

@@ -17,8 +17,9 @@ use std::time::Duration;
 use pingone_mfa_conformance::config::RunConfig;
 use pingone_mfa_conformance::mock::profile::{alternatives_for, dimension};
 use pingone_mfa_conformance::mock::{Alternative, Alternatives, Fault, MockPingOne};
+use pingone_mfa_conformance::profile::{self, Profile};
 use pingone_mfa_conformance::suite::Session;
-use pingone_mfa_conformance::suite::profile::{self, Profile, ProfileRun};
+use pingone_mfa_conformance::suite::profile::{self as probes, ProfileRun};
 
 fn run_config() -> RunConfig {
     RunConfig {
@@ -32,7 +33,7 @@ async fn profile_of(mock: &MockPingOne) -> ProfileRun {
     let session = Session::for_mock(mock, run_config())
         .await
         .expect("session opens");
-    profile::record(Arc::new(session)).await
+    probes::record(Arc::new(session)).await
 }
 
 async fn mock(alternatives: Alternatives, faults: &[Fault]) -> MockPingOne {
@@ -133,7 +134,7 @@ async fn served_differently(profile: &Profile) -> Vec<profile::Change> {
         .start()
         .await
         .expect("mock starts");
-    profile::unserved(&m, profile).await.expect("probes run")
+    probes::unserved(&m, profile).await.expect("probes run")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -248,10 +249,10 @@ async fn a_target_that_stops_answering_leaves_probes_without_an_answer() {
     };
     let session = Session::for_mock(&m, config).await.expect("session opens");
     m.shutdown().await;
-    let run = profile::record(Arc::new(session)).await;
+    let run = probes::record(Arc::new(session)).await;
     assert_eq!(
         run.violations.len(),
-        profile::PROBES.len(),
+        probes::PROBES.len(),
         "{:#?}",
         run.violations
     );

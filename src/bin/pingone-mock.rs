@@ -20,8 +20,9 @@ use pingone_mfa_conformance::mock::{
     Alternative, Alternatives, EnvironmentType, Fault, MockOptions, MockPingOne,
     TokenEndpointAuthMethod,
 };
+use pingone_mfa_conformance::profile::{Profile, describe};
 use pingone_mfa_conformance::secret::Secret;
-use pingone_mfa_conformance::suite::profile::{self as behaviour, Profile};
+use pingone_mfa_conformance::suite::profile::unserved;
 use uuid::Uuid;
 
 /// Every flag also reads `PINGONE_MOCK_<FLAG>` (upper case, `-` as `_`) when not given, for
@@ -368,7 +369,7 @@ async fn report_profile(mock: &MockPingOne, profile: &Profile) {
             untold.join(", ")
         );
     }
-    match behaviour::unserved(mock, profile).await {
+    match unserved(mock, profile).await {
         Ok(changes) if changes.is_empty() => println!(
             "profile: every one of its {} probes is answered as recorded",
             profile.entries.len()
@@ -380,7 +381,7 @@ async fn report_profile(mock: &MockPingOne, profile: &Profile) {
                 changes.len(),
                 profile.entries.len()
             );
-            println!("{}", behaviour::describe(&changes));
+            println!("{}", describe(&changes));
         }
         Err(e) => println!("profile: could not check the mock against the profile: {e}"),
     }

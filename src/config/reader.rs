@@ -59,7 +59,7 @@ impl Reader<'_> {
     /// A behaviour profile name: 1 to 64 of `a-z`, `0-9`, `-`, `_` (it names a file).
     pub(super) fn profile_name(&mut self, name: &str) -> Option<String> {
         let value = self.get(name)?;
-        if crate::suite::profile::valid_profile_name(&value) {
+        if valid_profile_name(&value) {
             Some(value)
         } else {
             let echo = self.echo(&value);
@@ -146,4 +146,13 @@ impl Reader<'_> {
 pub(super) fn are_set(names: &[&str]) -> String {
     let verb = if names.len() == 1 { "is" } else { "are" };
     format!("{} {verb} set", names.join(", "))
+}
+
+/// Whether `name` can name a behaviour profile: 1 to 64 of `a-z`, `0-9`, `-`, `_` (it names a
+/// file, `snapshots/profile__<name>.snap`).
+pub(super) fn valid_profile_name(name: &str) -> bool {
+    (1..=64).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }

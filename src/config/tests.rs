@@ -582,6 +582,10 @@ fn a_profile_name_must_be_usable_as_a_file_name() {
         "PINGONE_PROFILE is not a profile name (got \"../tenant\")",
     );
     assert_eq!(config(&[]).expect("valid").run.profile, None);
+    assert!(super::reader::valid_profile_name("eu-sandbox_2"));
+    for bad in ["", "../x", "Tenant", "a b", &"x".repeat(65)] {
+        assert!(!super::reader::valid_profile_name(bad), "{bad:?}");
+    }
 }
 
 #[test]

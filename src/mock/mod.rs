@@ -256,7 +256,7 @@ impl MockBuilder {
     /// Answer every profiled question as the profile records it, as far as the alternatives
     /// reach: switch on each alternative whose dimension the profile shows on (see
     /// [`profile::alternatives_for`]), and every other one off.
-    pub fn profile(mut self, profile: &crate::suite::profile::Profile) -> Self {
+    pub fn profile(mut self, profile: &crate::profile::Profile) -> Self {
         self.options.alternatives = profile::alternatives_for(profile);
         self
     }

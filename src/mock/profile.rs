@@ -4,12 +4,13 @@
 //! `pingone-mock --profile snapshots/profile__tenant.snap` start a mock that answers every
 //! profiled question the way the recorded target did, as far as the alternatives reach; the
 //! probes that no alternative serves are the ones where the target differs from the bundled
-//! mock's own profile in a way the mock cannot reproduce (`suite::profile::unserved` lists them).
+//! mock's own profile in a way the mock cannot reproduce (the suite's `profile::unserved` lists
+//! them).
 //!
 //! Adding a row to `alternatives!` fails to compile until [`dimension`] says which probes the
 //! new alternative changes and how a profile shows it.
 
-use crate::suite::profile::{AnswerClass, Profile, Stored};
+use crate::profile::{AnswerClass, Profile, Stored};
 
 use super::{Alternative, Alternatives};
 
@@ -137,18 +138,6 @@ pub fn untold(profile: &Profile) -> Vec<Alternative> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::suite::profile::PROBES;
-
-    #[test]
-    fn every_dimension_names_existing_probes() {
-        for &a in Alternative::ALL {
-            let d = dimension(a);
-            assert!(!d.probes.is_empty(), "{a:?}");
-            for id in d.probes {
-                assert!(PROBES.iter().any(|p| p.id == *id), "{a:?}: no probe {id}");
-            }
-        }
-    }
 
     #[test]
     fn an_empty_profile_tells_nothing_and_switches_nothing_on() {

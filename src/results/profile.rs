@@ -7,8 +7,8 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::profile::{AnswerClass, Change, Profile};
 use crate::suite::Session;
-use crate::suite::profile::{AnswerClass, Change, Profile};
 
 use super::render::{code, md};
 use super::{ResultsError, RunInfo, results_dir, write_atomically};
@@ -206,7 +206,7 @@ pub fn compare_profiles(
     right: &str,
 ) -> Option<(String, bool)> {
     let (b, c) = (baseline.profile.as_ref()?, current.profile.as_ref()?);
-    let changes = crate::suite::profile::diff(&b.profile, &c.profile);
+    let changes = crate::profile::diff(&b.profile, &c.profile);
     let mut s = format!(
         "\n### Behaviour profile: {} `{}` against {} `{}`\n\n",
         md(left),
@@ -237,7 +237,7 @@ pub fn compare_profiles(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::suite::profile::{Entry, Stored, diff};
+    use crate::profile::{Entry, Stored, diff};
 
     fn class(status: u16, code: Option<&str>, stored: Stored) -> AnswerClass {
         AnswerClass {

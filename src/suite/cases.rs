@@ -731,4 +731,19 @@ mod tests {
             assert!(CASES.iter().any(|c| c.area == area), "{area:?} has no case");
         }
     }
+
+    /// The mock's faults (`mock::faults`) aim at cases that exist.
+    #[test]
+    fn targets_name_existing_cases_and_a_check() {
+        for &f in crate::mock::Fault::ALL {
+            let target = f.target();
+            for id in target.cases {
+                assert!(by_id(id).is_some(), "fault {f} targets unknown case {id}");
+            }
+            assert!(
+                !target.check.is_empty() || !target.cases.is_empty(),
+                "fault {f}: a target of every answer names its check"
+            );
+        }
+    }
 }

@@ -2,35 +2,10 @@
 //! and the [`Grade`] (tier and [`Evidence`]) of each sub-check. Built in `cases.rs` with `const`
 //! builders; read by the one checker (`checker.rs`).
 
-use serde::Serialize;
-
 use super::model::Method;
 use crate::schema::Schema;
 
-/// How binding a requirement is. MUST failures fail the run; SHOULD failures warn, and fail
-/// only in strict mode (`PINGONE_STRICT=true`). The tier follows from the [`Evidence`]: MUST
-/// only for what Ping's documentation (DOC) or an OpenAPI document (SPEC) states, and for the
-/// invariants every correct server keeps (INVARIANT); what rests on Ping's client code (CODE)
-/// or on inference (INFERRED) is SHOULD. A unit test of `cases.rs` holds every row to it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub enum Tier {
-    /// Documented (DOC) or specified (SPEC) behaviour.
-    #[serde(rename = "MUST")]
-    Must,
-    /// Sensible, inferred behaviour, or a choice the docs leave open in part.
-    #[serde(rename = "SHOULD")]
-    Should,
-}
-
-impl Tier {
-    /// `MUST` or `SHOULD`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Tier::Must => "MUST",
-            Tier::Should => "SHOULD",
-        }
-    }
-}
+pub use crate::tier::Tier;
 
 /// What a sub-check rests on, with the source text.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -177,15 +177,13 @@ impl Guard {
                 user_id: user.to_string(),
                 original,
                 pid: std::process::id(),
-                written_at: crate::results::rfc3339(std::time::SystemTime::now()),
+                written_at: crate::wire::rfc3339(std::time::SystemTime::now()),
             };
             let dir = path.parent().unwrap_or(Path::new("."));
             let text = serde_json::to_string_pretty(&state).unwrap_or_default();
             let written = std::fs::create_dir_all(dir)
                 .map_err(|e| format!("cannot create {}: {e}", dir.display()))
-                .and_then(|()| {
-                    crate::results::write_atomically(&path, text.as_bytes()).map_err(|e| e.0)
-                });
+                .and_then(|()| crate::files::write_atomically(&path, text.as_bytes()));
             if let Err(e) = written {
                 *lock(&self.test_user) = None;
                 return Err(e);

@@ -5,8 +5,9 @@
 //!
 //! Inside: the result model ([`outcome`]), the case vocabulary (`model.rs`, `expect.rs`,
 //! re-exported by [`cases`]), the per-case context (`ctx.rs`), the checker (`checker.rs`), one
-//! file of procedures per area (`areas/`) and the fuzzer ([`fuzz`]). The behaviour profile
-//! ([`profile`]) records how a target answers what the documentation leaves open.
+//! file of procedures per area (`areas/`) and the fuzzer ([`fuzz`]). The behaviour profile's
+//! probes ([`profile`]) record how a target answers what the documentation leaves open (the
+//! profile's model is [`crate::profile`]).
 //!
 //! The rstest file `tests/conformance.rs` is the thin layer that names and selects these cases
 //! (one test per ID); the self-test runs the same cases against deliberately broken mocks.

@@ -16,7 +16,7 @@ use uuid::Uuid;
 use crate::http::{Auth, Exchange, Request};
 use crate::suite::Session;
 
-use super::class::{AnswerClass, Stored};
+use crate::profile::{AnswerClass, Stored};
 
 /// What a probe sends.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -715,6 +715,20 @@ mod tests {
                 p.id
             );
             assert!(!p.question.is_empty() && p.source.starts_with("facts §"));
+        }
+    }
+
+    /// The mock's dimensions (`mock::profile`) name probes that exist.
+    #[test]
+    fn every_dimension_names_existing_probes() {
+        use crate::mock::Alternative;
+        use crate::mock::profile::dimension;
+        for &a in Alternative::ALL {
+            let d = dimension(a);
+            assert!(!d.probes.is_empty(), "{a:?}");
+            for id in d.probes {
+                assert!(by_id(id).is_some(), "{a:?}: no probe {id}");
+            }
         }
     }
 }
