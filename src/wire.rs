@@ -1,5 +1,5 @@
 //! Wire formats shared by the suite and the mock: media types, form encoding and parsing,
-//! HTTP Basic credentials and RFC 3339 timestamps. One implementation of each, so that the
+//! HTTP Basic credentials, RFC 3339 timestamps and Jackson's coercion of a Boolean. One implementation of each, so that the
 //! client and the server of this crate cannot drift apart.
 //!
 //! Percent-encoding and form parsing use the `percent-encoding` and `form_urlencoded` crates
@@ -124,6 +124,34 @@ pub fn decode_basic(credentials: &str) -> Option<(String, String)> {
     let text = String::from_utf8(raw).ok()?;
     let (id, secret) = text.split_once(':')?;
     Some((percent_decode(id)?, percent_decode(secret)?))
+}
+
+// ------------------------------------------------------------------ Jackson's Boolean binding
+
+/// The Boolean a Jackson-style binder makes of a JSON `value` bound to a Boolean field, if it
+/// coerces it (facts §11.1): a Boolean as it is; a string `true` or `false` in any letter case,
+/// surrounding whitespace trimmed; an integer, 0 false and anything else true. Floats (`1.0`
+/// included), other strings, `null`, arrays and objects are not coerced.
+///
+/// The one rule both sides use: the mock's `--lenient-booleans` binds with it, and the suite
+/// tolerates exactly what it coerces.
+pub fn jackson_boolean(value: &serde_json::Value) -> Option<bool> {
+    use serde_json::Value;
+    match value {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) => {
+            let s = s.trim();
+            if s.eq_ignore_ascii_case("true") {
+                Some(true)
+            } else if s.eq_ignore_ascii_case("false") {
+                Some(false)
+            } else {
+                None
+            }
+        }
+        Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.as_i64().is_none_or(|i| i != 0)),
+        _ => None,
+    }
 }
 
 // -------------------------------------------------------------------------------- RFC 3339

@@ -129,6 +129,21 @@ faults! {
     /// Answers 409 to a PUT that repeats the stored value.
     NotIdempotent = "not-idempotent",
         target: Must "status" in ["MFA-BODY-04"];
+    // --- lenient binding: a server that coerces like Jackson (facts §11.1), wrongly ----------
+    /// Coerces like Jackson, except that the string "false" in any case becomes true: answered
+    /// and stored.
+    LenientFalseAsTrue = "lenient-false-as-true",
+        target: Must "a lenient answer carries the coerced value" in ["MFA-INVALID-04", "MFA-INVALID-26"];
+    /// Coerces like Jackson, except that the number 0 becomes true: answered and stored.
+    LenientZeroAsTrue = "lenient-zero-as-true",
+        target: Must "a lenient answer carries the coerced value" in ["MFA-INVALID-06"];
+    /// Coerces like Jackson and answers the coerced value, but stores nothing.
+    LenientAnswerNotStored = "lenient-answer-not-stored",
+        target: Must "GET .../mfaEnabled reads the value the lenient answer reported" in ["MFA-INVALID-03", "MFA-INVALID-04", "MFA-INVALID-05", "MFA-INVALID-06", "MFA-INVALID-26"];
+    /// Coerces like Jackson only when it stores and reads: the PUT answer echoes the value as
+    /// sent ("true", 1) instead of the Boolean.
+    LenientEchoesRawValue = "lenient-echoes-raw-value",
+        target: Must "the body is a valid UserMFAEnabled (schemas/user-mfa-enabled.schema.json)" in ["MFA-INVALID-03", "MFA-INVALID-04", "MFA-INVALID-05", "MFA-INVALID-06", "MFA-INVALID-26"];
     // --- response shape ---------------------------------------------------------------------
     /// Answers a successful PUT .../mfaEnabled with 201 Created instead of 200.
     CreatedOnUpdate = "201-on-update",

@@ -146,6 +146,12 @@ impl Ctx<'_> {
         self.s.options.faults.contains(&fault)
     }
 
+    /// The Boolean this mock binds a JSON value to, wherever a body carries `mfaEnabled`: only
+    /// `true` and `false`. `None`: the value is rejected.
+    pub(crate) fn bind_boolean(&self, value: &serde_json::Value) -> Option<bool> {
+        value.as_bool()
+    }
+
     pub(crate) fn env_id(&self) -> Uuid {
         self.s.options.environment_id
     }

@@ -153,24 +153,14 @@ const JACKSON: Grade = should(Evidence::Inferred(
      integers to Booleans; whether a tenant does is unknown (facts §11.1)",
 ));
 
-/// The Boolean a Jackson-style binder makes of `body`'s mfaEnabled, if it coerces it: a
-/// string `true` or `false` in any letter case (surrounding whitespace trimmed), or an integer
-/// (0 is false, anything else true). Floats, other strings and other types are not coerced.
+/// The Boolean a Jackson-style binder makes of `body`'s mfaEnabled, if it coerces a value
+/// that is not a Boolean ([`crate::wire::jackson_boolean`]: a string `true` or `false` in any
+/// letter case, an integer).
 pub fn jackson_boolean(body: &[u8]) -> Option<bool> {
     let value = serde_json::from_slice::<Value>(body).ok()?;
     match value.as_object()?.get("mfaEnabled")? {
-        Value::String(s) => {
-            let s = s.trim();
-            if s.eq_ignore_ascii_case("true") {
-                Some(true)
-            } else if s.eq_ignore_ascii_case("false") {
-                Some(false)
-            } else {
-                None
-            }
-        }
-        Value::Number(n) if n.is_i64() || n.is_u64() => Some(n.as_i64().is_none_or(|i| i != 0)),
-        _ => None,
+        Value::Bool(_) => None,
+        v => crate::wire::jackson_boolean(v),
     }
 }
 

@@ -88,7 +88,7 @@ impl Ctx<'_> {
         }
         let bytes = self.read_body(body).await?;
         let parsed = if form {
-            parse_form_body(&bytes).ok_or_else(|| {
+            parse_form_body(&bytes).map(|v| (v, None)).ok_or_else(|| {
                 let r = self.invalid_data(
                     DetailCode::InvalidValue,
                     "mfaEnabled",
@@ -99,8 +99,8 @@ impl Ctx<'_> {
         } else {
             self.parse_mfa_body(&bytes)
         };
-        let value = match parsed {
-            Ok(v) => v,
+        let (value, coerced_from) = match parsed {
+            Ok(bound) => bound,
             Err((response, coerced)) => {
                 // A rejected request changes nothing, unless the fault says otherwise.
                 if let Some(c) = coerced.filter(|_| self.has(Fault::PartialWriteOnReject)) {
@@ -118,7 +118,9 @@ impl Ctx<'_> {
                 vec![],
             ));
         }
-        if !self.has(Fault::WriteLost) {
+        let lost = self.has(Fault::WriteLost)
+            || (coerced_from.is_some() && self.has(Fault::LenientAnswerNotStored));
+        if !lost {
             self.store_mfa(id, value);
         }
         self.side_effects(id, value, &bytes);
@@ -135,13 +137,22 @@ impl Ctx<'_> {
         } else {
             value
         };
+        if let Some(raw) = coerced_from.filter(|_| self.has(Fault::LenientEchoesRawValue)) {
+            let mut body = self.mfa_body(id, shown);
+            body["mfaEnabled"] = raw;
+            return Ok(self.json(status, &body));
+        }
         Ok(self.mfa_response(status, id, shown))
     }
 
     /// `{"mfaEnabled": <Boolean>}` (§1.2): the field is required and must be a Boolean.
     /// Unknown properties and the read-only `_links` are accepted and ignored (§3).
-    /// On rejection, also returns what a coercing server would have stored.
-    fn parse_mfa_body(&self, bytes: &[u8]) -> Result<bool, (Response, Option<bool>)> {
+    /// Returns the value and, when the binder coerced it from another JSON type, the value as
+    /// sent; on rejection, also what a coercing server would have stored.
+    fn parse_mfa_body(
+        &self,
+        bytes: &[u8],
+    ) -> Result<(bool, Option<Value>), (Response, Option<bool>)> {
         let obj = self.parse_object(bytes).map_err(|r| (r, None))?;
         if self.has(Fault::RejectsUnknownProperties)
             && let Some(extra) = obj.keys().find(|k| *k != "mfaEnabled" && *k != "_links")
@@ -161,7 +172,7 @@ impl Ctx<'_> {
             obj.get("mfaEnabled")
         };
         let value = match field {
-            None if self.has(Fault::MissingFieldDefaultsFalse) => return Ok(false),
+            None if self.has(Fault::MissingFieldDefaultsFalse) => return Ok((false, None)),
             None => {
                 let r = self.invalid_data(
                     DetailCode::RequiredValue,
@@ -173,20 +184,43 @@ impl Ctx<'_> {
             Some(v) => v,
         };
         match value {
-            Value::Bool(b) => return Ok(*b),
+            Value::Bool(b) => return Ok((*b, None)),
             Value::String(s)
                 if self.has(Fault::AcceptsStringBoolean) && (s == "true" || s == "false") =>
             {
-                return Ok(s == "true");
+                return Ok((s == "true", None));
             }
             Value::Number(n)
                 if self.has(Fault::AcceptsNumberBoolean)
                     && (n.as_u64() == Some(0) || n.as_u64() == Some(1)) =>
             {
-                return Ok(n.as_u64() == Some(1));
+                return Ok((n.as_u64() == Some(1), None));
             }
-            Value::Null if self.has(Fault::AcceptsNullAsFalse) => return Ok(false),
+            Value::Null if self.has(Fault::AcceptsNullAsFalse) => return Ok((false, None)),
             _ => {}
+        }
+        let lenient_fault = [
+            Fault::LenientFalseAsTrue,
+            Fault::LenientZeroAsTrue,
+            Fault::LenientAnswerNotStored,
+            Fault::LenientEchoesRawValue,
+        ]
+        .iter()
+        .any(|&f| self.has(f));
+        let bound = if lenient_fault {
+            crate::wire::jackson_boolean(value)
+        } else {
+            self.bind_boolean(value)
+        };
+        if let Some(coerced) = bound {
+            // A lenient binder took another JSON type; the faults get its rule wrong.
+            let wrong = !coerced
+                && match value {
+                    Value::String(_) => self.has(Fault::LenientFalseAsTrue),
+                    Value::Number(_) => self.has(Fault::LenientZeroAsTrue),
+                    _ => false,
+                };
+            return Ok((coerced || wrong, Some(value.clone())));
         }
         let r = if self.has(Fault::ServerErrorOnWrongType) {
             self.unexpected()
