@@ -12,7 +12,8 @@
 //! and the token request); a 429 is retried for any method (the server did not process it). A
 //! connection that failed or dropped is retried the same way, and a request that surely never
 //! reached the server (the connection was refused) is retried whatever its method. A timeout
-//! is not retried.
+//! is not retried, nor is a TLS certificate the client refused ([`TransportError::certificate`]):
+//! that is the set-up's problem, reported at once with what to do (`PINGONE_CA_CERT`, the URL).
 //!
 //! # Breaker
 //!
@@ -258,6 +259,10 @@ pub struct TransportError {
     /// Whether the request surely never reached the server (the connection could not be
     /// made), so that sending it again cannot repeat its effect.
     pub not_sent: bool,
+    /// Whether the server's TLS certificate was refused (unknown authority, expired, another
+    /// host's name): a set-up problem that no retry mends, so it is reported at once and
+    /// `message` says what to do.
+    pub certificate: bool,
 }
 
 impl std::fmt::Display for TransportError {
@@ -372,7 +377,9 @@ impl HttpClient {
                 Ok(ex) if ex.is_transient() && (request.retry_safe || ex.status == 429) => {
                     Some(ex.header("retry-after").map(str::to_string))
                 }
-                Err(e) if !e.timed_out && (request.retry_safe || e.not_sent) => Some(None),
+                Err(e) if !e.timed_out && !e.certificate && (request.retry_safe || e.not_sent) => {
+                    Some(None)
+                }
                 _ => None,
             };
             let Some(retry_after) = retry_after else {
@@ -421,6 +428,7 @@ impl HttpClient {
             message,
             timed_out,
             not_sent,
+            certificate: false,
         };
         let method = reqwest::Method::from_bytes(request.method.as_bytes())
             .map_err(|_| fail(format!("invalid method {}", request.method), false, true))?;
@@ -541,8 +549,53 @@ fn describe(
         let _ = write!(message, ": {s}");
         source = s.source();
     }
+    let advice = certificate_advice(e);
+    if let Some(advice) = advice {
+        let _ = write!(message, ": TLS certificate refused, not retried: {advice}");
+    }
     // A connection that could not be made carried no request; one that dropped may have.
-    fail(message, e.is_timeout(), e.is_connect() && !e.is_timeout())
+    let mut error = fail(message, e.is_timeout(), e.is_connect() && !e.is_timeout());
+    error.certificate = advice.is_some();
+    error
+}
+
+/// What to do about the server certificate that rustls refused somewhere in `e`'s causes, if it
+/// did. (An `io::Error` hides its payload from `source()`, and the handshake's error is a
+/// rustls error inside an `io::Error` inside another.)
+fn certificate_advice(e: &reqwest::Error) -> Option<&'static str> {
+    use rustls::CertificateError as C;
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        cause = match c.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => c.source(),
+        };
+        if let Some(rustls::Error::InvalidCertificate(why)) = c.downcast_ref::<rustls::Error>() {
+            return Some(match why {
+                C::NotValidForName | C::NotValidForNameContext { .. } => {
+                    "the certificate is not valid for this host name; check PINGONE_API_URL, \
+                     PINGONE_AUTH_URL and PINGONE_REGION_CODE (a TLS-inspecting proxy's own \
+                     authority goes in PINGONE_CA_CERT)"
+                }
+                C::Expired
+                | C::ExpiredContext { .. }
+                | C::NotValidYet
+                | C::NotValidYetContext { .. } => {
+                    "the certificate is expired or not yet valid; check this machine's clock \
+                     and the host in the URL (a TLS-inspecting proxy's own authority goes in \
+                     PINGONE_CA_CERT)"
+                }
+                _ => {
+                    "the certificate is not signed by an authority this machine trusts; if a \
+                     TLS-inspecting proxy or a private CA signs it, set PINGONE_CA_CERT to the \
+                     PEM file of that authority"
+                }
+            });
+        }
+    }
+    None
 }
 
 /// Wait before retry number `attempt` (0-based): `Retry-After` as seconds or HTTP date, else

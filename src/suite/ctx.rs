@@ -298,7 +298,8 @@ impl CaseCtx {
             let result = self.session.send(req).await;
             let lost = match &result {
                 Ok(ex) => ex.unavailable().is_some() || ex.is_transient(),
-                Err(_) => true,
+                // A refused certificate is no lost answer: nothing reached the server.
+                Err(e) => !e.certificate,
             };
             if lost {
                 let not_sent = matches!(&result, Err(e) if e.not_sent);

@@ -126,6 +126,9 @@ pub enum SessionError {
     Setup(String),
     /// The target did not answer, or only its gateway did.
     Unavailable(String),
+    /// The target's TLS certificate was refused (unknown authority, expired, another host's
+    /// name): reported at once, with what to do.
+    Certificate(String),
     /// Anything else (mock start, HTTP client).
     Other(String),
 }
@@ -140,6 +143,7 @@ impl std::fmt::Display for SessionError {
             SessionError::Unavailable(m) => {
                 write!(f, "inconclusive: target unavailable, no case was run: {m}")
             }
+            SessionError::Certificate(m) => write!(f, "no case was run: {m}"),
             SessionError::Other(m) => f.write_str(m),
         }
     }
@@ -306,6 +310,7 @@ impl Session {
                 message: "not sent: the run was interrupted and is cleaning up".to_string(),
                 timed_out: false,
                 not_sent: true,
+                certificate: false,
             });
         };
         let own_token = request.auth == Auth::SessionBearer
@@ -363,6 +368,7 @@ impl Session {
                     .to_string(),
                 timed_out: false,
                 not_sent: true,
+                certificate: false,
             });
         }
         self.http
@@ -415,10 +421,16 @@ impl Session {
                 .await;
             let lost = match &result {
                 Ok(ex) => ex.unavailable().is_some() || ex.is_transient(),
-                Err(_) => true,
+                Err(e) => !e.certificate,
             };
             if !lost || attempt >= self.run.max_retries {
-                let ex = result.map_err(|e| SessionError::Unavailable(e.to_string()))?;
+                let ex = result.map_err(|e| {
+                    if e.certificate {
+                        SessionError::Certificate(e.to_string())
+                    } else {
+                        SessionError::Unavailable(e.to_string())
+                    }
+                })?;
                 break (ex, username);
             }
             // A lost answer: the user may exist. Delete it if it does, then try a new one.
@@ -518,6 +530,7 @@ impl Session {
                 )));
             }
             Ok(e) => e,
+            Err(e) if e.certificate => return Err(SessionError::Certificate(e.to_string())),
             Err(e) if allow => {
                 return Ok(format!("UNKNOWN (read failed: {})", e.message));
             }
@@ -630,7 +643,14 @@ pub(crate) async fn request_token_at(
     let exchange = http
         .send(request, None, Some((client_id, client_secret)))
         .await
-        .map_err(|e| SessionError::Unavailable(format!("POST {url}: {}", e.message)))?;
+        .map_err(|e| {
+            let message = format!("POST {url}: {}", e.message);
+            if e.certificate {
+                SessionError::Certificate(message)
+            } else {
+                SessionError::Unavailable(message)
+            }
+        })?;
     if let Some(why) = exchange.unavailable() {
         return Err(SessionError::Unavailable(format!(
             "POST {url}: {why}: {}",
@@ -698,6 +718,7 @@ pub(crate) async fn send_with(
                 .to_string(),
             timed_out: false,
             not_sent: true,
+            certificate: false,
         });
     }
     let bearer = if request.auth == Auth::SessionBearer {
@@ -709,6 +730,7 @@ pub(crate) async fn send_with(
                     message: format!("no access token: {message}"),
                     timed_out: false,
                     not_sent: true,
+                    certificate: false,
                 })?,
         )
     } else {

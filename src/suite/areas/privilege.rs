@@ -105,7 +105,7 @@ impl CaseCtx {
         self.requests += 1;
         match self.session.readonly_bearer().await {
             Some(Ok(token)) => Ok(token),
-            Some(Err(SessionError::Unavailable(why))) => {
+            Some(Err(SessionError::Unavailable(why) | SessionError::Certificate(why))) => {
                 // No verdict: the target is not there to refuse anything.
                 self.error = Some(why);
                 Err(Abort)

@@ -169,7 +169,7 @@ impl CaseCtx {
         let user = self.user_with(false).await?;
         let (token, lifetime) = match self.session.request_token(&client_id, &client_secret).await {
             Ok(t) => t,
-            Err(SessionError::Unavailable(why)) => {
+            Err(SessionError::Unavailable(why) | SessionError::Certificate(why)) => {
                 self.error = Some(why);
                 return Err(Abort);
             }
