@@ -4,178 +4,24 @@
 //! with a cursor and SCIM filters, the `X-Ping-External-*` and `X-HTTP-Method-Override`
 //! headers, and the sliding rate-limit window with `innerError.retryAfter`. Facts:
 //! `docs/api-facts.md` (section numbers in comments). The rest of the mock is covered by
-//! `tests/mock.rs`.
+//! `tests/mock/`.
+
+mod support;
 
 use std::collections::HashSet;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use base64::Engine as _;
 use pingone_mfa_conformance::mock::MockPingOne;
-use reqwest::header::HeaderMap;
-use reqwest::{Client, Method};
+use reqwest::Method;
 use rstest::rstest;
 use serde_json::{Value, json};
+use support::api::{Api, Seeded};
 use uuid::Uuid;
 
-const JSON: &str = "application/json";
 const TRANSACTION: &str = "x-ping-external-transaction-id";
 const SESSION: &str = "x-ping-external-session-id";
 
 // ------------------------------------------------------------------------------------ helpers
-
-#[derive(Debug)]
-struct Reply {
-    status: u16,
-    headers: HeaderMap,
-    body: Vec<u8>,
-}
-
-impl Reply {
-    fn header(&self, name: &str) -> Option<&str> {
-        self.headers.get(name).and_then(|v| v.to_str().ok())
-    }
-
-    #[track_caller]
-    fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap_or_else(|e| {
-            panic!(
-                "body is not JSON ({e}): {}",
-                String::from_utf8_lossy(&self.body)
-            )
-        })
-    }
-
-    /// A success with this status; its JSON body.
-    #[track_caller]
-    fn ok(&self, status: u16) -> Value {
-        assert_eq!(
-            self.status,
-            status,
-            "status; body: {}",
-            String::from_utf8_lossy(&self.body)
-        );
-        self.json()
-    }
-
-    /// A P1Error (§2.1) with this status, code and a detail with this code and target (any
-    /// target if `target` is empty).
-    #[track_caller]
-    fn p1_error(&self, status: u16, code: &str, detail: &str, target: &str) -> Value {
-        let body = self.ok(status);
-        assert_eq!(body["code"], code, "{body}");
-        assert!(
-            Uuid::parse_str(body["id"].as_str().unwrap_or("")).is_ok(),
-            "{body}"
-        );
-        let details = body["details"].as_array().cloned().unwrap_or_default();
-        assert!(
-            details
-                .iter()
-                .any(|d| d["code"] == detail && (target.is_empty() || d["target"] == target)),
-            "no detail {detail}/{target} in {body}"
-        );
-        body
-    }
-}
-
-/// One mock and a worker token for it.
-struct Api {
-    client: Client,
-    bearer: String,
-    api_url: String,
-    env: Uuid,
-}
-
-impl Api {
-    async fn new(mock: &MockPingOne) -> Api {
-        Api::with_client(mock, mock.client_id(), mock.client_secret().expose()).await
-    }
-
-    async fn with_client(mock: &MockPingOne, id: &str, secret: &str) -> Api {
-        let client = pingone_mfa_conformance::tls::client_builder()
-            .no_proxy()
-            .timeout(Duration::from_secs(20))
-            .build()
-            .expect("client");
-        let basic = base64::engine::general_purpose::STANDARD.encode(format!("{id}:{secret}"));
-        let token = client
-            .post(format!(
-                "{}/{}/as/token",
-                mock.auth_url(),
-                mock.environment_id()
-            ))
-            .header("authorization", format!("Basic {basic}"))
-            .header("content-type", "application/x-www-form-urlencoded")
-            .body("grant_type=client_credentials")
-            .send()
-            .await
-            .expect("token request")
-            .json::<Value>()
-            .await
-            .expect("token JSON")["access_token"]
-            .as_str()
-            .expect("access_token")
-            .to_string();
-        Api {
-            client,
-            bearer: format!("Bearer {token}"),
-            api_url: mock.api_url().to_string(),
-            env: mock.environment_id(),
-        }
-    }
-
-    /// `{api}/environments/{env}{path}`.
-    fn url(&self, path: &str) -> String {
-        format!("{}/environments/{}{path}", self.api_url, self.env)
-    }
-
-    /// Send to an absolute URL with the bearer token and extra headers.
-    async fn send_url(
-        &self,
-        method: Method,
-        url: &str,
-        headers: &[(&str, &str)],
-        body: Option<&Value>,
-    ) -> Reply {
-        let mut req = self
-            .client
-            .request(method.clone(), url)
-            .header("authorization", &self.bearer);
-        for (name, value) in headers {
-            req = req.header(*name, *value);
-        }
-        if let Some(b) = body {
-            req = req.header("content-type", JSON).body(b.to_string());
-        }
-        let resp = req
-            .send()
-            .await
-            .unwrap_or_else(|e| panic!("{method} {url}: {e}"));
-        Reply {
-            status: resp.status().as_u16(),
-            headers: resp.headers().clone(),
-            body: resp.bytes().await.expect("body").to_vec(),
-        }
-    }
-
-    async fn send(&self, method: Method, path: &str, body: Option<&Value>) -> Reply {
-        self.send_url(method, &self.url(path), &[], body).await
-    }
-
-    async fn get(&self, path: &str) -> Reply {
-        self.send(Method::GET, path, None).await
-    }
-
-    /// Create a user with this username (and `email`, `mfaEnabled` if given); its id.
-    async fn create(&self, username: &str, extra: Value) -> Uuid {
-        let mut body = json!({ "username": username });
-        if let Value::Object(m) = extra {
-            body.as_object_mut().expect("object").extend(m);
-        }
-        let user = self.send(Method::POST, "/users", Some(&body)).await.ok(201);
-        Uuid::parse_str(user["id"].as_str().expect("id")).expect("uuid")
-    }
-}
 
 async fn mock() -> MockPingOne {
     MockPingOne::builder().start().await.expect("start mock")
@@ -204,7 +50,7 @@ async fn create_user_answers_201_with_the_location_of_the_new_user() {
             Some(&json!({"username": "located"})),
         )
         .await;
-    let user = reply.ok(201);
+    let user = reply.ok_json(201);
     let location = reply
         .header("location")
         .expect("Location on 201")
@@ -217,7 +63,7 @@ async fn create_user_answers_201_with_the_location_of_the_new_user() {
     let read = api
         .send_url(Method::GET, &location, &[], None)
         .await
-        .ok(200);
+        .ok_json(200);
     assert_eq!(read["username"], "located");
 }
 
@@ -229,8 +75,8 @@ async fn user_links_are_the_documented_relations() {
     let mock = mock().await;
     let api = Api::new(&mock).await;
     let id = api.create("linked", json!({})).await;
-    let listed = api.get("/users").await.ok(200)["_embedded"]["users"][0].clone();
-    for user in [api.get(&format!("/users/{id}")).await.ok(200), listed] {
+    let listed = api.get("/users").await.ok_json(200)["_embedded"]["users"][0].clone();
+    for user in [api.get(&format!("/users/{id}")).await.ok_json(200), listed] {
         let links = user["_links"].as_object().expect("_links");
         let rels: HashSet<&str> = links.keys().map(String::as_str).collect();
         assert_eq!(
@@ -248,7 +94,7 @@ async fn user_links_are_the_documented_relations() {
     let env = api
         .send_url(Method::GET, &api.url(""), &[], None)
         .await
-        .ok(200);
+        .ok_json(200);
     assert_eq!(env["id"], mock.environment_id().to_string());
 }
 
@@ -266,7 +112,7 @@ async fn the_enabled_sub_resource_reads_and_writes_the_user_s_enabled() {
     let api = Api::new(&mock).await;
     let id = api.create("switch", json!({})).await;
     let path = format!("/users/{id}/enabled");
-    let read = api.get(&path).await.ok(200);
+    let read = api.get(&path).await.ok_json(200);
     assert_eq!(read["enabled"], true);
     assert_eq!(read["_links"]["self"]["href"], api.url(&path));
     assert_eq!(
@@ -276,26 +122,26 @@ async fn the_enabled_sub_resource_reads_and_writes_the_user_s_enabled() {
     let written = api
         .send(Method::PUT, &path, Some(&json!({"enabled": false})))
         .await
-        .ok(200);
+        .ok_json(200);
     assert_eq!(written["enabled"], false);
-    assert_eq!(api.get(&path).await.ok(200)["enabled"], false);
+    assert_eq!(api.get(&path).await.ok_json(200)["enabled"], false);
     assert_eq!(
-        api.get(&format!("/users/{id}")).await.ok(200)["enabled"],
+        api.get(&format!("/users/{id}")).await.ok_json(200)["enabled"],
         false
     );
     api.send(Method::PUT, &path, Some(&json!({"enabled": "yes"})))
         .await
-        .p1_error(400, "INVALID_DATA", "INVALID_VALUE", "enabled");
+        .p1_error_with_detail(400, "INVALID_DATA", "INVALID_VALUE", Some("enabled"));
     api.send(Method::PUT, &path, Some(&json!({})))
         .await
-        .p1_error(400, "INVALID_DATA", "REQUIRED_VALUE", "enabled");
+        .p1_error_with_detail(400, "INVALID_DATA", "REQUIRED_VALUE", Some("enabled"));
     let reader = Api::with_client(&mock, "reader", "r3ad").await;
-    assert_eq!(reader.get(&path).await.ok(200)["enabled"], false);
+    assert_eq!(reader.get(&path).await.ok_json(200)["enabled"], false);
     let refused = reader
         .send(Method::PUT, &path, Some(&json!({"enabled": true})))
         .await;
     assert_eq!(refused.status, 403);
-    assert_eq!(api.get(&path).await.ok(200)["enabled"], false);
+    assert_eq!(api.get(&path).await.ok_json(200)["enabled"], false);
     let other = api.send(Method::DELETE, &path, None).await;
     assert_eq!(other.status, 405);
     assert_eq!(other.header("allow"), Some("GET, PUT"));
@@ -322,7 +168,7 @@ async fn mfa_settings_decide_the_default_of_new_users(#[case] disabled: bool) {
     let mock = builder.start().await.unwrap();
     let api = Api::new(&mock).await;
     let initial = !disabled;
-    let settings = api.get("/mfaSettings").await.ok(200);
+    let settings = api.get("/mfaSettings").await.ok_json(200);
     assert_eq!(settings["users"]["mfaEnabled"], initial, "{settings}");
     assert_eq!(
         settings["environment"]["id"],
@@ -341,10 +187,10 @@ async fn mfa_settings_decide_the_default_of_new_users(#[case] disabled: bool) {
     let answer = api
         .send(Method::PUT, "/mfaSettings", Some(&changed))
         .await
-        .ok(200);
+        .ok_json(200);
     assert_eq!(answer["users"]["mfaEnabled"], !initial);
     assert_eq!(
-        api.get("/mfaSettings").await.ok(200)["users"]["mfaEnabled"],
+        api.get("/mfaSettings").await.ok_json(200)["users"]["mfaEnabled"],
         !initial
     );
     let second = api.create("second", json!({})).await;
@@ -364,7 +210,7 @@ async fn mfa_settings_decide_the_default_of_new_users(#[case] disabled: bool) {
         204
     );
     assert_eq!(
-        api.get("/mfaSettings").await.ok(200)["users"]["mfaEnabled"],
+        api.get("/mfaSettings").await.ok_json(200)["users"]["mfaEnabled"],
         initial
     );
 }
@@ -387,32 +233,37 @@ async fn mfa_settings_refuse_an_invalid_update() {
         Some(&json!({"users": {"mfaEnabled": false}})),
     )
     .await
-    .p1_error(400, "INVALID_DATA", "REQUIRED_VALUE", "pairing");
+    .p1_error_with_detail(400, "INVALID_DATA", "REQUIRED_VALUE", Some("pairing"));
     api.send(
         Method::PUT,
         "/mfaSettings",
         Some(&json!({"pairing": pairing, "users": {"mfaEnabled": "no"}})),
     )
     .await
-    .p1_error(400, "INVALID_DATA", "INVALID_VALUE", "users.mfaEnabled");
+    .p1_error_with_detail(
+        400,
+        "INVALID_DATA",
+        "INVALID_VALUE",
+        Some("users.mfaEnabled"),
+    );
     api.send(
         Method::PUT,
         "/mfaSettings",
         Some(&json!({"pairing": {"maxAllowedDevices": 99, "pairingKeyFormat": "NUMERIC"}})),
     )
     .await
-    .p1_error(400, "INVALID_DATA", "INVALID_VALUE", "pairing");
+    .p1_error_with_detail(400, "INVALID_DATA", "INVALID_VALUE", Some("pairing"));
     api.send(
         Method::PUT,
         "/mfaSettings",
         Some(&json!({"pairing": pairing, "authentication": {"deviceSelection": "RANDOM"}})),
     )
     .await
-    .p1_error(
+    .p1_error_with_detail(
         400,
         "INVALID_DATA",
         "INVALID_VALUE",
-        "authentication.deviceSelection",
+        Some("authentication.deviceSelection"),
     );
     let reader = Api::with_client(&mock, "reader", "r3ad").await;
     assert_eq!(reader.get("/mfaSettings").await.status, 200);
@@ -425,7 +276,7 @@ async fn mfa_settings_refuse_an_invalid_update() {
         .await;
     assert_eq!(refused.status, 403);
     assert_eq!(
-        api.get("/mfaSettings").await.ok(200)["users"]["mfaEnabled"],
+        api.get("/mfaSettings").await.ok_json(200)["users"]["mfaEnabled"],
         true,
         "a refused PUT changed the settings"
     );
@@ -448,7 +299,10 @@ async fn listing_users_pages_with_a_cursor_and_absolute_links() {
     let mut seen = Vec::new();
     let mut sizes = Vec::new();
     for _ in 0..10 {
-        let page = api.send_url(Method::GET, &url, &[], None).await.ok(200);
+        let page = api
+            .send_url(Method::GET, &url, &[], None)
+            .await
+            .ok_json(200);
         assert_eq!(page["count"], 7, "{page}");
         let got = usernames(&page);
         assert_eq!(page["size"], got.len(), "{page}");
@@ -469,7 +323,7 @@ async fn listing_users_pages_with_a_cursor_and_absolute_links() {
     assert_eq!(sizes, [3, 3, 1]);
     assert_eq!(seen, names, "every user once, in creation order");
     // Without limit: one page of all, no next.
-    let all = api.get("/users").await.ok(200);
+    let all = api.get("/users").await.ok_json(200);
     assert_eq!(usernames(&all), names);
     assert!(all["_links"].get("next").is_none(), "{all}");
 }
@@ -483,7 +337,7 @@ async fn deleting_listed_users_does_not_make_the_next_page_skip_any() {
     for i in 0..6 {
         api.create(&format!("gone-{i}"), json!({})).await;
     }
-    let first = api.get("/users?limit=2").await.ok(200);
+    let first = api.get("/users?limit=2").await.ok_json(200);
     for u in first["_embedded"]["users"].as_array().unwrap() {
         let id = u["id"].as_str().unwrap();
         assert_eq!(
@@ -494,7 +348,10 @@ async fn deleting_listed_users_does_not_make_the_next_page_skip_any() {
         );
     }
     let next = first["_links"]["next"]["href"].as_str().expect("next");
-    let second = api.send_url(Method::GET, next, &[], None).await.ok(200);
+    let second = api
+        .send_url(Method::GET, next, &[], None)
+        .await
+        .ok_json(200);
     assert_eq!(usernames(&second), ["gone-2", "gone-3"]);
     assert_eq!(second["count"], 4);
 }
@@ -536,7 +393,7 @@ async fn listing_users_filters_with_the_scim_forms_clients_use(
     let mut seen = Vec::new();
     let mut next = Some(url);
     while let Some(u) = next.take() {
-        let page = api.send_url(Method::GET, &u, &[], None).await.ok(200);
+        let page = api.send_url(Method::GET, &u, &[], None).await.ok_json(200);
         assert_eq!(page["count"], expected.len(), "{page}");
         seen.extend(usernames(&page));
         next = page["_links"]["next"]["href"].as_str().map(str::to_string);
@@ -578,7 +435,7 @@ async fn listing_users_refuses_what_it_does_not_support(#[case] param: &str, #[c
     };
     api.send_url(Method::GET, &url, &[], None)
         .await
-        .p1_error(400, "INVALID_DATA", detail, param);
+        .p1_error_with_detail(400, "INVALID_DATA", detail, Some(param));
 }
 
 // -------------------------------------------------------------------------------- headers
@@ -646,13 +503,8 @@ async fn external_ids_are_cleaned_and_cut_to_100_characters() {
 /// POST carrying it is handled as the method it names.
 #[tokio::test]
 async fn a_post_with_x_http_method_override_acts_as_the_named_method() {
-    let mock = MockPingOne::builder()
-        .seed_user("u", false)
-        .start()
-        .await
-        .unwrap();
-    let api = Api::new(&mock).await;
-    let user = mock.seeded_users()[0];
+    let Seeded { mock, api, user } =
+        Seeded::start(MockPingOne::builder().seed_user("u", false)).await;
     let mfa = api.url(&format!("/users/{user}/mfaEnabled"));
     let body = json!({"mfaEnabled": true});
     // Without the header, POST is not a method of this resource.
@@ -671,7 +523,7 @@ async fn a_post_with_x_http_method_override_acts_as_the_named_method() {
             Some(&body),
         )
         .await
-        .ok(200);
+        .ok_json(200);
     assert_eq!(put["mfaEnabled"], true);
     assert_eq!(mock.stored_mfa_enabled(user), Some(true));
     let patched = api
@@ -682,7 +534,7 @@ async fn a_post_with_x_http_method_override_acts_as_the_named_method() {
             Some(&json!({"nickname": "over"})),
         )
         .await
-        .ok(200);
+        .ok_json(200);
     assert_eq!(patched["nickname"], "over");
     let deleted = api
         .send_url(
@@ -702,11 +554,11 @@ async fn a_post_with_x_http_method_override_acts_as_the_named_method() {
         Some(&json!({"username": "not-created"})),
     )
     .await
-    .p1_error(
+    .p1_error_with_detail(
         400,
         "INVALID_REQUEST",
         "INVALID_VALUE",
-        "X-HTTP-Method-Override",
+        Some("X-HTTP-Method-Override"),
     );
     assert_eq!(mock.user_count(), 0);
 }
@@ -735,7 +587,7 @@ async fn a_429_carries_inner_error_retry_after() {
         }
     }
     let reply = limited.expect("no 429 after 6 requests at a limit of 2 per second");
-    let body = reply.p1_error(429, "REQUEST_LIMITED", "LIMIT_EXCEEDED", "");
+    let body = reply.p1_error_with_detail(429, "REQUEST_LIMITED", "LIMIT_EXCEEDED", None);
     let detail = body["details"]
         .as_array()
         .unwrap()

@@ -3,53 +3,26 @@
 //! nightly comparison. Two outages: the mock stopped in the middle of a run, and a gateway in
 //! front of the mock that starts answering 502 with an HTML page to everything.
 
-use std::net::SocketAddr;
+mod support;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::extract::{Request, State};
-use axum::response::Response;
 use pingone_mfa_conformance::config::RunConfig;
 use pingone_mfa_conformance::mock::MockPingOne;
 use pingone_mfa_conformance::results::{self, Mode};
-use pingone_mfa_conformance::suite::{
-    CASES, Case, CaseResult, Outcome, Session, TargetInfo, TargetKind, bundled_mock, run_cases,
-};
+use pingone_mfa_conformance::suite::{CaseResult, Outcome, Session, bundled_mock, run_cases};
+use support::gateway::{self, Action};
+use support::suite::{TempDir, all_cases};
 
-/// A fresh directory under the system's temporary directory, removed when dropped.
-struct TempDir(std::path::PathBuf);
-
-impl TempDir {
-    fn new() -> TempDir {
-        let dir = std::env::temp_dir().join(format!(
-            "pingone-outage-tests-{}",
-            uuid::Uuid::new_v4().simple()
-        ));
-        std::fs::create_dir_all(&dir).expect("create a temporary directory");
-        TempDir(dir)
-    }
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
+/// One retry, and a short timeout: an outage is reported quickly.
 fn run_config() -> RunConfig {
     RunConfig {
-        concurrency: 8,
-        fuzz_cases: Some(8),
         request_timeout: Duration::from_secs(5),
         max_retries: 1,
-        retry_cap: Duration::from_millis(50),
-        ..RunConfig::default()
+        ..support::suite::run_config()
     }
 }
 
@@ -59,10 +32,6 @@ async fn mock() -> MockPingOne {
         .start()
         .await
         .expect("mock starts")
-}
-
-fn all_cases() -> Vec<&'static Case> {
-    CASES.iter().collect()
 }
 
 /// What every reader of the results must say about a run whose target went away after
@@ -99,7 +68,7 @@ fn assert_inconclusive(
     }
 
     // Results JSON.
-    let dir = TempDir::new();
+    let dir = TempDir::new("outage-tests");
     let tonight = dir.path().join("tonight");
     for r in after {
         let path = results::record_to(&tonight, r, session).expect("result written");
@@ -170,99 +139,29 @@ async fn a_stopped_mock_is_an_error_not_a_failure() {
     assert_inconclusive(&before, &after, &session, "error");
 }
 
-/// A gateway in front of the mock: forwards until switched, then answers 502 with an HTML page.
-struct Gateway {
-    upstream: String,
-    client: reqwest::Client,
-    down: AtomicBool,
-}
-
-async fn gateway_handler(State(gw): State<Arc<Gateway>>, req: Request) -> Response {
-    if gw.down.load(Ordering::SeqCst) {
-        return Response::builder()
-            .status(502)
-            .header("content-type", "text/html")
-            .body(Body::from(
-                "<html><head><title>502 Bad Gateway</title></head><body>Bad Gateway</body></html>",
-            ))
-            .expect("response");
-    }
-    let (parts, body) = req.into_parts();
-    let body = axum::body::to_bytes(body, 1 << 20)
-        .await
-        .unwrap_or_default();
-    let path = parts
-        .uri
-        .path_and_query()
-        .map(|p| p.as_str())
-        .unwrap_or("/");
-    let mut forward = gw
-        .client
-        .request(parts.method.clone(), format!("{}{path}", gw.upstream))
-        .body(body.to_vec());
-    for (k, v) in &parts.headers {
-        if k != "host" && k != "content-length" {
-            forward = forward.header(k, v);
-        }
-    }
-    let answer = forward.send().await.expect("mock answers");
-    let mut response = Response::builder().status(answer.status().as_u16());
-    for (k, v) in answer.headers() {
-        if k != "content-length" && k != "transfer-encoding" {
-            response = response.header(k, v);
-        }
-    }
-    let bytes = answer.bytes().await.unwrap_or_default();
-    response.body(Body::from(bytes)).expect("response")
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_gateway_answering_502_is_an_error_not_a_failure() {
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .expect("bind");
-    let gateway_base = format!("http://{}", listener.local_addr().expect("addr"));
-    let mock = bundled_mock()
-        .seed_user("conformance-existing-user", false)
-        .public_base_url(gateway_base.clone())
-        .start()
-        .await
-        .expect("mock starts");
-    let gateway = Arc::new(Gateway {
-        upstream: format!("http://{}", mock.addr()),
-        client: pingone_mfa_conformance::tls::client_builder()
-            .build()
-            .expect("client"),
-        down: AtomicBool::new(false),
-    });
-    let app = axum::Router::new()
-        .fallback(gateway_handler)
-        .with_state(gateway.clone());
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    // The client talks to the gateway; the mock's hrefs name the gateway too.
-    let mut target = TargetInfo::from_mock(&mock, TargetKind::Mock);
-    let mock_base = format!("http://{}", mock.addr());
-    target.api_url = target.api_url.replace(&mock_base, &gateway_base);
-    target.auth_url = target.auth_url.replace(&mock_base, &gateway_base);
-    assert!(
-        target.api_url.starts_with(&gateway_base),
-        "{}",
-        target.api_url
-    );
-    assert!(
-        target.auth_url.starts_with(&gateway_base),
-        "{}",
-        target.auth_url
-    );
+    // Forwards until switched, then answers 502 with an HTML page.
+    let down = Arc::new(AtomicBool::new(false));
+    let switch = down.clone();
+    let (_mock, target) = gateway::start(
+        bundled_mock().seed_user("conformance-existing-user", false),
+        move |_, _| {
+            if switch.load(Ordering::SeqCst) {
+                Action::Answer(gateway::bad_gateway())
+            } else {
+                Action::Forward
+            }
+        },
+    )
+    .await;
     let session = Arc::new(
         Session::open(target, run_config(), None)
             .await
             .expect("session through the gateway"),
     );
     let before = run_cases(session.clone(), &all_cases()).await;
-    gateway.down.store(true, Ordering::SeqCst);
+    down.store(true, Ordering::SeqCst);
     let after = run_cases(session.clone(), &all_cases()).await;
     assert_inconclusive(&before, &after, &session, "HTTP 502");
 }
@@ -271,7 +170,7 @@ async fn a_gateway_answering_502_is_an_error_not_a_failure() {
 /// FAIL (a contract failure was seen) and still counts the inconclusive case.
 #[test]
 fn a_failure_next_to_an_error_is_still_a_failure() {
-    let dir = TempDir::new();
+    let dir = TempDir::new("outage-tests");
     let write = |id: &str, outcome: &str, reason: Option<&str>| {
         let record = serde_json::json!({
             "id": id, "area": "Body", "tier": "MUST", "outcome": outcome, "reason": reason,

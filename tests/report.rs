@@ -6,6 +6,8 @@
 //! Reports and comparisons are built from hand-made results so that each kind of change is
 //! shown on purpose; the sweep and the result files use real sessions on a mock.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::time::Duration;
@@ -17,34 +19,12 @@ use pingone_mfa_conformance::results::{
 };
 use pingone_mfa_conformance::suite::session::marker;
 use pingone_mfa_conformance::suite::{Session, cases, run_case};
+use support::suite::{TempDir, run_config};
 use uuid::Uuid;
 
 const BIN: &str = env!("CARGO_BIN_EXE_conformance-report");
 
 // ------------------------------------------------------------------------------------ helpers
-
-/// A fresh directory under the system's temporary directory, removed when dropped.
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> TempDir {
-        let dir = std::env::temp_dir().join(format!(
-            "pingone-report-tests-{name}-{}",
-            Uuid::new_v4().simple()
-        ));
-        std::fs::create_dir_all(&dir).expect("create a temporary directory");
-        TempDir(dir)
-    }
-    fn path(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
 
 fn run_info(target: &str) -> RunInfo {
     RunInfo {
@@ -211,7 +191,7 @@ fn write_json(path: &Path, value: &impl serde::Serialize) {
 }
 
 async fn mock_session(mock: &MockPingOne) -> Session {
-    Session::for_mock(mock, RunConfig::default())
+    Session::for_mock(mock, run_config())
         .await
         .expect("open a session on the mock")
 }
@@ -436,7 +416,7 @@ fn identical_runs_show_no_change_in_either_mode() {
 
 #[test]
 fn compare_exits_1_only_with_fail_on_change_and_a_change() {
-    let dir = TempDir::new("compare-exit");
+    let dir = TempDir::new("report-tests-compare-exit");
     let a = dir.path().join("a.json");
     let b = dir.path().join("b.json");
     write_json(&a, &sample());
@@ -576,7 +556,7 @@ fn older_than_overflow_is_refused_with_a_message_not_a_panic() {
 
 #[test]
 fn collect_and_render_through_the_binary() {
-    let dir = TempDir::new("collect");
+    let dir = TempDir::new("report-tests-collect");
     let results_dir = dir.path().join("results");
     std::fs::create_dir_all(&results_dir).unwrap();
     for mut c in sample().cases {
@@ -612,7 +592,7 @@ fn collect_and_render_through_the_binary() {
 
 #[test]
 fn load_reads_a_directory_and_its_collected_file_alike_and_ignores_unknown_fields() {
-    let dir = TempDir::new("load");
+    let dir = TempDir::new("report-tests-load");
     let results_dir = dir.path().join("results");
     std::fs::create_dir_all(&results_dir).unwrap();
     for (i, mut c) in sample().cases.into_iter().enumerate() {
@@ -647,7 +627,7 @@ fn load_reads_a_directory_and_its_collected_file_alike_and_ignores_unknown_field
 
 #[test]
 fn load_explains_missing_empty_mixed_and_malformed_inputs() {
-    let dir = TempDir::new("load-errors");
+    let dir = TempDir::new("report-tests-load-errors");
     let missing = dir.path().join("missing");
     let e = results::load(&missing).unwrap_err().to_string();
     assert!(
@@ -689,7 +669,7 @@ async fn record_writes_one_file_per_case_with_the_run_metadata() {
         .await
         .expect("start the mock");
     let session = std::sync::Arc::new(mock_session(&mock).await);
-    let dir = TempDir::new("record");
+    let dir = TempDir::new("report-tests-record");
     let ids = ["MFA-READ-01", "MFA-AUTH-01", "MFA-PATH-01"];
     for id in ids {
         let result = run_case(session.clone(), cases::by_id(id).unwrap()).await;
@@ -741,7 +721,7 @@ async fn result_files_hold_neither_the_client_secret_nor_the_access_token() {
         .await
         .expect("start the mock");
     let session = std::sync::Arc::new(mock_session(&mock).await);
-    let dir = TempDir::new("secrets");
+    let dir = TempDir::new("report-tests-secrets");
     let mut contents = String::new();
     for id in ["MFA-INVALID-03", "MFA-AUTH-03", "MFA-BODY-01"] {
         let result = run_case(session.clone(), cases::by_id(id).unwrap()).await;
@@ -975,7 +955,7 @@ async fn sweep_of_the_embedded_mock_reports_zero() {
 
 #[test]
 fn sweep_command_with_nothing_configured_reports_zero() {
-    let dir = TempDir::new("sweep-bin");
+    let dir = TempDir::new("report-tests-sweep-bin");
     let mut cmd = Command::new(BIN);
     cmd.args(["sweep", "--delete"]).current_dir(dir.path());
     for (key, _) in std::env::vars_os() {

@@ -3,9 +3,11 @@
 //! operation that hangs after two timeouts while the rest of the run goes on, and waits at
 //! session start for a new worker app's permissions.
 
+mod support;
+
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use axum::body::Body;
@@ -15,31 +17,20 @@ use pingone_mfa_conformance::config::RunConfig;
 use pingone_mfa_conformance::http::{HttpClient, HttpLimits, Request as SuiteRequest};
 use pingone_mfa_conformance::mock::MockPingOne;
 use pingone_mfa_conformance::suite::{
-    CASES, Case, CaseResult, Outcome, Session, TargetInfo, TargetKind, run_cases,
+    CaseResult, Outcome, Session, TargetInfo, TargetKind, run_cases,
 };
+use support::gateway::{self, Action};
+use support::suite::{all_cases, not_passed};
 
 const FUZZ_SEED: u64 = 20_261_129;
 
+/// Enough fuzz cases to meet the flaky mock's faults; short waits between retries.
 fn run_config() -> RunConfig {
     RunConfig {
-        concurrency: 8,
         fuzz_cases: Some(48),
-        request_timeout: Duration::from_secs(10),
         retry_cap: Duration::from_millis(20),
-        ..RunConfig::default()
+        ..support::suite::run_config()
     }
-}
-
-fn all_cases() -> Vec<&'static Case> {
-    CASES.iter().collect()
-}
-
-fn not_passed(results: &[CaseResult]) -> Vec<String> {
-    results
-        .iter()
-        .filter(|r| r.outcome != Outcome::Pass)
-        .map(CaseResult::render)
-        .collect()
 }
 
 async fn flaky_mock(every: u32) -> MockPingOne {
@@ -352,62 +343,17 @@ fn uuid(n: u32) -> uuid::Uuid {
 /// within about two request timeouts plus clean-up, and leaves nothing behind.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_run_where_only_put_mfa_enabled_hangs_ends_in_bounded_time() {
-    let listener = tokio::net::TcpListener::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-        .await
-        .expect("bind");
-    let gateway_base = format!("http://{}", listener.local_addr().expect("addr"));
-    let mock = MockPingOne::builder()
-        .seed_user("conformance-existing-user", false)
-        .public_base_url(gateway_base.clone())
-        .start()
-        .await
-        .expect("mock starts");
-    let upstream = format!("http://{}", mock.addr());
-    let hang = Arc::new(AtomicBool::new(true));
-    let client = pingone_mfa_conformance::tls::client_builder()
-        .build()
-        .expect("client");
-    let proxy_hang = hang.clone();
-    let app = axum::Router::new().fallback(move |req: Request| {
-        let (client, upstream, hang) = (client.clone(), upstream.clone(), proxy_hang.clone());
-        async move {
-            let (parts, body) = req.into_parts();
-            if hang.load(Ordering::SeqCst)
-                && parts.method == "PUT"
-                && parts.uri.path().ends_with("/mfaEnabled")
-            {
-                tokio::time::sleep(Duration::from_secs(3600)).await;
+    let (mock, target) = gateway::start(
+        MockPingOne::builder().seed_user("conformance-existing-user", false),
+        |method, path| {
+            if method == "PUT" && path.ends_with("/mfaEnabled") {
+                Action::Hang
+            } else {
+                Action::Forward
             }
-            let body = axum::body::to_bytes(body, 1 << 20)
-                .await
-                .unwrap_or_default();
-            let path = parts.uri.path_and_query().map_or("/", |p| p.as_str());
-            let mut forward = client
-                .request(parts.method.clone(), format!("{upstream}{path}"))
-                .body(body.to_vec());
-            for (k, v) in &parts.headers {
-                if k != "host" && k != "content-length" {
-                    forward = forward.header(k, v);
-                }
-            }
-            let answer = forward.send().await.expect("mock answers");
-            let mut response = Response::builder().status(answer.status().as_u16());
-            for (k, v) in answer.headers() {
-                if k != "content-length" && k != "transfer-encoding" {
-                    response = response.header(k, v);
-                }
-            }
-            let bytes = answer.bytes().await.unwrap_or_default();
-            response.body(Body::from(bytes)).expect("response")
-        }
-    });
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    let mut target = TargetInfo::from_mock(&mock, TargetKind::Mock);
-    let mock_base = format!("http://{}", mock.addr());
-    target.api_url = target.api_url.replace(&mock_base, &gateway_base);
-    target.auth_url = target.auth_url.replace(&mock_base, &gateway_base);
+        },
+    )
+    .await;
     let timeout = Duration::from_secs(1);
     let run = RunConfig {
         request_timeout: timeout,

@@ -31,7 +31,8 @@ const ENV_PREFIX: &str = "PINGONE_MOCK_";
 const ENV_HELP: &str = "Every flag can also be set as PINGONE_MOCK_<FLAG> (e.g. PINGONE_MOCK_PORT=0, \
 PINGONE_MOCK_NON_UUID_400=true, PINGONE_MOCK_FAULT=write-lost,stale-read).";
 
-/// The command line: [`Cli`], with the fault table appended to `--help`.
+/// The command line: [`Cli`], every flag also read from `PINGONE_MOCK_<FLAG>` (declared here
+/// once, not per flag), with the fault table appended to `--help`.
 fn command() -> clap::Command {
     use clap::CommandFactory as _;
     let mut faults = String::from("Faults (--fault NAME):\n");
@@ -40,7 +41,16 @@ fn command() -> clap::Command {
     }
     faults.push('\n');
     faults.push_str(ENV_HELP);
-    Cli::command().after_long_help(faults)
+    Cli::command()
+        .mut_args(|arg| match arg.get_long() {
+            Some(flag) if flag != "list-faults" => {
+                // clap wants `'static` names for variables; these are made once per process.
+                let env: &'static str = Box::leak(env_name(flag).into_boxed_str());
+                arg.env(env)
+            }
+            _ => arg,
+        })
+        .after_long_help(faults)
 }
 
 /// A local PingOne for the users and mfaEnabled slice of the API.
@@ -48,73 +58,47 @@ fn command() -> clap::Command {
 #[command(name = "pingone-mock", version, after_help = ENV_HELP)]
 struct Cli {
     /// Port to listen on (0 picks a free one)
-    #[arg(
-        long,
-        value_name = "N",
-        default_value_t = 8080,
-        env = "PINGONE_MOCK_PORT"
-    )]
+    #[arg(long, value_name = "N", default_value_t = 8080)]
     port: u16,
     /// Address to bind
-    #[arg(
-        long,
-        value_name = "ADDR",
-        default_value = "127.0.0.1",
-        env = "PINGONE_MOCK_HOST"
-    )]
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
     host: IpAddr,
     /// Serve HTTPS with a certificate generated at start; the CA that signed it is written to a
     /// temporary file for PINGONE_CA_CERT
-    #[arg(long, env = "PINGONE_MOCK_TLS")]
+    #[arg(long)]
     tls: bool,
     /// Externally visible base URL for _links hrefs, when behind a proxy
     /// [default: http://HOST:PORT]
-    #[arg(long, value_name = "URL", env = "PINGONE_MOCK_PUBLIC_BASE_URL")]
+    #[arg(long, value_name = "URL")]
     public_base_url: Option<String>,
     /// Environment id [default: random]
-    #[arg(long, value_name = "UUID", env = "PINGONE_MOCK_ENVIRONMENT_ID")]
+    #[arg(long, value_name = "UUID")]
     environment_id: Option<Uuid>,
     /// Default population id [default: random]
-    #[arg(long, value_name = "UUID", env = "PINGONE_MOCK_POPULATION_ID")]
+    #[arg(long, value_name = "UUID")]
     population_id: Option<Uuid>,
     /// Worker app client id [default: random UUID]
-    #[arg(long, value_name = "ID", env = "PINGONE_MOCK_CLIENT_ID")]
+    #[arg(long, value_name = "ID")]
     client_id: Option<String>,
     /// Worker app client secret [default: random]
-    #[arg(
-        long,
-        value_name = "SECRET",
-        env = "PINGONE_MOCK_CLIENT_SECRET",
-        hide_env_values = true
-    )]
+    #[arg(long, value_name = "SECRET", hide_env_values = true)]
     client_secret: Option<String>,
     /// Client id of a read-only worker app: its tokens may read, writes answer 403
-    #[arg(
-        long,
-        value_name = "ID",
-        requires = "readonly_client_secret",
-        env = "PINGONE_MOCK_READONLY_CLIENT_ID"
-    )]
+    #[arg(long, value_name = "ID", requires = "readonly_client_secret")]
     readonly_client_id: Option<String>,
     /// Client secret of the read-only worker app
     #[arg(
         long,
         value_name = "SECRET",
         requires = "readonly_client_id",
-        env = "PINGONE_MOCK_READONLY_CLIENT_SECRET",
         hide_env_values = true
     )]
     readonly_client_secret: Option<String>,
     /// Region reported by GET /environments/{id}
-    #[arg(
-        long,
-        value_name = "CODE",
-        default_value = "NA",
-        env = "PINGONE_MOCK_REGION"
-    )]
+    #[arg(long, value_name = "CODE", default_value = "NA")]
     region: String,
     /// Report the environment as PRODUCTION instead of SANDBOX
-    #[arg(long, env = "PINGONE_MOCK_PRODUCTION")]
+    #[arg(long)]
     production: bool,
     /// The worker app's tokenEndpointAuthMethod: the one client authentication the token
     /// endpoint accepts
@@ -125,42 +109,31 @@ struct Cli {
         value_parser = PossibleValuesParser::new(
             TokenEndpointAuthMethod::ALL.iter().map(|m| m.as_str())
         ),
-        ignore_case = true,
-        env = "PINGONE_MOCK_TOKEN_ENDPOINT_AUTH_METHOD"
+        ignore_case = true
     )]
     token_endpoint_auth_method: String,
     /// Access token lifetime in seconds
-    #[arg(
-        long,
-        value_name = "SECS",
-        default_value_t = 3600,
-        env = "PINGONE_MOCK_TOKEN_LIFETIME"
-    )]
+    #[arg(long, value_name = "SECS", default_value_t = 3600)]
     token_lifetime: u64,
     /// Create a user at start (repeatable; without any, one user `alice`)
-    #[arg(
-        long,
-        value_name = "NAME[:true]",
-        env = "PINGONE_MOCK_SEED_USER",
-        value_delimiter = ','
-    )]
+    #[arg(long, value_name = "NAME[:true]", value_delimiter = ',')]
     seed_user: Vec<String>,
     /// Answer 429 REQUEST_LIMITED past N requests per second
-    #[arg(long, value_name = "N", env = "PINGONE_MOCK_RATE_LIMIT")]
+    #[arg(long, value_name = "N")]
     rate_limit: Option<u32>,
     /// Delay every answer by N milliseconds
-    #[arg(long, value_name = "N", env = "PINGONE_MOCK_LATENCY_MS")]
+    #[arg(long, value_name = "N")]
     latency_ms: Option<u64>,
     /// Every N-th request meets a transient fault before the API (nothing changes), in
     /// rotation: 502 with an HTML page, 503 without Retry-After, 504, a dropped connection; for
     /// testing a client's retries
-    #[arg(long, value_name = "N", env = "PINGONE_MOCK_FLAKY",
+    #[arg(long, value_name = "N",
           value_parser = clap::value_parser!(u32).range(1..))]
     flaky: Option<u32>,
     /// Behave like a recorded target: switch on the alternatives its behaviour profile shows
     /// (a snapshots/profile__NAME.snap file, or the profile.json of a results directory's
     /// profile); alternative flags given besides are switched on too
-    #[arg(long, value_name = "FILE", env = "PINGONE_MOCK_PROFILE")]
+    #[arg(long, value_name = "FILE")]
     profile: Option<std::path::PathBuf>,
     #[command(flatten)]
     alternatives: AlternativeFlags,
@@ -168,7 +141,6 @@ struct Cli {
     #[arg(
         long = "fault",
         value_name = "NAME",
-        env = "PINGONE_MOCK_FAULT",
         value_delimiter = ',',
         value_parser = PossibleValuesParser::new(Fault::ALL.iter().map(|f| f.name())),
         hide_possible_values = true,
@@ -183,8 +155,8 @@ struct Cli {
     list_faults: bool,
 }
 
-/// The alternative flags, one per row of the mock's `alternatives!` table: `--<flag>`, its
-/// help and `PINGONE_MOCK_<FLAG>`.
+/// The alternative flags, one per row of the mock's `alternatives!` table: `--<flag>` and its
+/// help (and `PINGONE_MOCK_<FLAG>`, as every flag, from [`command`]).
 #[derive(Debug, Default)]
 struct AlternativeFlags(Alternatives);
 
@@ -201,15 +173,12 @@ fn env_name(flag: &str) -> String {
 impl Args for AlternativeFlags {
     fn augment_args(mut cmd: clap::Command) -> clap::Command {
         for &a in Alternative::ALL {
-            // clap wants `'static` names for variables; these are made once per process.
-            let env: &'static str = Box::leak(env_name(a.flag()).into_boxed_str());
             cmd = cmd.arg(
                 clap::Arg::new(a.flag())
                     .long(a.flag())
                     .help(a.help())
                     .long_help(a.description())
                     .action(ArgAction::SetTrue)
-                    .env(env)
                     .help_heading(ALTERNATIVES_HEADING),
             );
         }
@@ -495,6 +464,24 @@ mod tests {
     #[test]
     fn the_command_line_is_well_formed() {
         command().debug_assert();
+    }
+
+    /// One declaration in [`command`] gives every flag its variable, named after the flag.
+    #[test]
+    fn every_flag_reads_its_pingone_mock_variable() {
+        let cmd = command();
+        let mut flags = 0;
+        for arg in cmd.get_arguments() {
+            let Some(flag) = arg.get_long() else { continue };
+            let env = arg.get_env().and_then(|e| e.to_str());
+            if flag == "list-faults" {
+                assert_eq!(env, None);
+            } else {
+                assert_eq!(env, Some(env_name(flag).as_str()), "--{flag}");
+                flags += 1;
+            }
+        }
+        assert!(flags > Alternative::ALL.len() + 15, "{flags} flags");
     }
 
     #[test]
