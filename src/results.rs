@@ -133,8 +133,13 @@ pub struct FindingRecord {
     /// a finding that is no check of the API, and in files written before it was recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub evidence: Option<String>,
-    /// What was checked.
+    /// The check's name, the same in every run.
     pub check: String,
+    /// What this run adds to the check's name (a baseline, a leniency, a fuzz seed), shown in
+    /// parentheses after it; absent when nothing is added, and in files written before it was
+    /// recorded apart.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub context: Vec<String>,
     /// What the documentation promises.
     pub expected: String,
     /// What came back.
@@ -142,6 +147,13 @@ pub struct FindingRecord {
     /// A curl line with `$TOKEN` in place of the token.
     #[serde(default)]
     pub reproduce: Option<String>,
+}
+
+impl FindingRecord {
+    /// The check's name with its context, as reports show it.
+    pub fn label(&self) -> String {
+        crate::suite::outcome::label(&self.check, &self.context)
+    }
 }
 
 /// One case's result, as stored.
@@ -235,6 +247,7 @@ impl CaseRecord {
                     tier: f.tier.as_str().to_string(),
                     evidence: f.evidence.map(str::to_string),
                     check: f.check.clone(),
+                    context: f.context.clone(),
                     expected: f.expected.clone(),
                     actual: f.actual.clone(),
                     reproduce: f.reproduce.clone(),
@@ -610,6 +623,34 @@ mod tests {
             results_dir_from(Some(OsString::from("out/results"))),
             Some(PathBuf::from("out/results"))
         );
+    }
+
+    #[test]
+    fn a_finding_keeps_its_context_apart_from_its_check() {
+        let finding = crate::suite::Finding {
+            tier: crate::suite::Tier::Must,
+            evidence: Some("SPEC"),
+            check: "status".into(),
+            context: vec!["from baseline true".into(), "seed 7".into()],
+            expected: "HTTP 400".into(),
+            actual: "HTTP 200".into(),
+            reproduce: None,
+        };
+        assert_eq!(finding.label(), "status (from baseline true) (seed 7)");
+        let json = serde_json::to_value(&finding).expect("json");
+        assert_eq!(json["check"], "status");
+        assert_eq!(json["context"][1], "seed 7");
+        let record: FindingRecord = serde_json::from_value(json).expect("record");
+        assert_eq!(record.label(), finding.label());
+        // Nothing added: no `context` written; a file without one reads as none.
+        let plain = FindingRecord {
+            context: Vec::new(),
+            ..record
+        };
+        let json = serde_json::to_value(&plain).expect("json");
+        assert!(json.get("context").is_none(), "{json}");
+        let read: FindingRecord = serde_json::from_value(json).expect("record");
+        assert_eq!(read.label(), "status");
     }
 
     #[test]

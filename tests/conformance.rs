@@ -203,6 +203,7 @@ fn conclude(mut result: CaseResult) {
                     "the _links structure matches snapshots/conformance__{}.snap (a change to review)",
                     result.id
                 ),
+                context: Vec::new(),
                 expected: "the committed snapshot".into(),
                 actual:
                     "a different structure: see the diff above, review with `cargo insta review`"

@@ -71,6 +71,7 @@ fn finding(tier: &str, check: &str, expected: &str, actual: &str, curl: &str) ->
         tier: tier.to_string(),
         evidence: Some(if tier == "MUST" { "DOC" } else { "INFERRED" }.to_string()),
         check: check.to_string(),
+        context: Vec::new(),
         expected: expected.to_string(),
         actual: actual.to_string(),
         reproduce: Some(curl.to_string()),

@@ -1,17 +1,22 @@
 //! The suite tests itself: every conformance case against the mock with each named fault
-//! switched on (mutation testing), and against the faithful mock in every combination of its
-//! alternative switches (no false alarms).
+//! switched on (mutation testing), and against the faithful mock in each combination of its
+//! alternative switches that `Alternatives::combinations` gives (no false alarms).
 //!
-//! - Every fault must be caught by its target (`Fault::target`: the case(s) and check written
-//!   to catch it) at the target's tier; a fault caught only collaterally, or only at SHOULD
-//!   when its target says MUST, fails the self-test.
+//! - Every fault must be caught by its target (`Fault::target`: the case(s) and the exact
+//!   check written to catch it, compared by the check's bare name, without the context a run
+//!   adds) at the target's tier, whatever else fires; a fault caught only collaterally (by
+//!   other cases), only by other checks, or only at SHOULD when its target says MUST, fails
+//!   the self-test.
 //! - Every case (requirement ID) must be the target of at least one fault.
 //! - A minimum set of (case, fault) pairs is pinned, one named test each (`pinned_kill`).
-//! - The faithful mock must pass every case, with no warning, in all 32 combinations, both
-//!   in-process and as the standalone `pingone-mock` binary configured only through the
-//!   suite's variables.
-//! - `KILLS.md` holds the table of requirement IDs against the faults that kill them; a test
-//!   regenerates it and fails when the committed copy is stale (`UPDATE_KILLS=1` rewrites it).
+//! - The faithful mock must pass every case, with no warning, in every one of those
+//!   combinations (all of them up to `EXHAUSTIVE_UP_TO` alternatives, a covering set past
+//!   it), both in-process and as the standalone `pingone-mock` binary configured only through
+//!   the suite's variables.
+//! - `KILLS.md` holds the table of requirement IDs against the faults that kill them, the
+//!   collateral kills and the redundant cases; a test regenerates it and fails when the
+//!   committed copy is stale. `UPDATE_KILLS=1` (exactly) rewrites it, and only once every
+//!   other assertion of that test holds.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader, Write as _};
@@ -137,7 +142,9 @@ async fn faithful_mock_passes_every_case_in_every_alternative() {
 /// make every case look like it kills `no-correlation-id`, and any case look useful).
 const CORRELATION_ID_CHECK: &str = "the answer carries a Correlation-Id header";
 
-/// What one case found against one fault: each finding's tier and check name.
+/// What one case found against one fault: each finding's tier and check name (the bare name,
+/// [`Finding::check`](pingone_mfa_conformance::suite::Finding::check), without the context a
+/// run adds to it).
 type Found = Vec<(Tier, String)>;
 
 /// For each fault, each case's findings (cases without findings are left out).
@@ -194,50 +201,45 @@ fn caught_at(found: &Found) -> Option<Tier> {
         .min()
 }
 
-/// The cases that caught `fault` at exactly `tier` (Correlation-Id left out).
-fn caught_by(kills: &Kills, fault: Fault, tier: Tier) -> BTreeSet<&'static str> {
+/// The cases other than `fault`'s targets that caught it at exactly `tier` (Correlation-Id
+/// left out): its collateral kills.
+fn collateral(kills: &Kills, fault: Fault, tier: Tier) -> BTreeSet<&'static str> {
     kills[&fault]
         .iter()
-        .filter(|(_, found)| caught_at(found) == Some(tier))
+        .filter(|(id, found)| !fault.target().cases.contains(id) && caught_at(found) == Some(tier))
         .map(|(&id, _)| id)
         .collect()
 }
 
-/// Whether `found` holds the finding `fault`'s target names: its check, at its tier or
+/// Whether `found` holds the finding `fault`'s target names: exactly its check, at its tier or
 /// stronger.
 fn hits(found: &Found, fault: Fault) -> bool {
     let target = fault.target();
     found
         .iter()
-        .any(|(tier, check)| check.starts_with(target.check) && *tier <= target.tier)
+        .any(|(tier, check)| check == target.check && *tier <= target.tier)
 }
 
 /// Why `fault` is not caught by its target, or `None` when it is: each target case must hold
-/// a finding of the target's check at the target's tier.
+/// a finding of exactly the target's check at the target's tier, whatever else it or any
+/// other case found (a target of every answer: some case must). Kills by other cases are
+/// named as collateral; they never stand in for the target.
 fn attribution_problem(fault: Fault, found: &BTreeMap<&'static str, Found>) -> Option<String> {
     let target = fault.target();
     let tier = target.tier.as_str();
     let check = target.check;
     let mut problems = Vec::new();
-    let targets: Vec<&str> = if target.cases.is_empty() {
-        // Every answer: at least one case, and every case that saw the check, saw it here.
-        vec![]
-    } else {
-        target.cases.to_vec()
-    };
-    if targets.is_empty() && !found.values().any(|f| hits(f, fault)) {
+    if target.cases.is_empty() && !found.values().any(|f| hits(f, fault)) {
         problems.push(format!("no case found `{check}` at {tier}"));
     }
-    for id in targets {
+    for &id in target.cases {
         let own = found.get(id).cloned().unwrap_or_default();
         if hits(&own, fault) {
             continue;
         }
-        let same_check: Vec<&(Tier, String)> =
-            own.iter().filter(|(_, c)| c.starts_with(check)).collect();
-        if let Some((t, c)) = same_check.first() {
+        if let Some((t, _)) = own.iter().find(|(_, c)| c == check) {
             problems.push(format!(
-                "{id} caught it only at {} (`{c}`), its target says {tier}",
+                "{id} caught it only at {} (`{check}`), its target says {tier}",
                 t.as_str()
             ));
         } else if own.is_empty() {
@@ -264,15 +266,54 @@ fn attribution_problem(fault: Fault, found: &BTreeMap<&'static str, Found>) -> O
         .map(|(id, f)| format!("{id} ({})", caught_at(f).map_or("", Tier::as_str)))
         .collect();
     Some(format!(
-        "fault `{}` is not caught by its target: {}; caught {}",
+        "fault `{}` is not caught by its target: {}; {}",
         fault.name(),
         problems.join("; "),
         if collateral.is_empty() {
-            "by no other case".to_string()
+            "no other case caught it".to_string()
         } else {
-            format!("only collaterally, by {}", collateral.join(", "))
+            format!("caught only collaterally, by {}", collateral.join(", "))
         }
     ))
+}
+
+/// How a case catches faults: each fault it caught, with each check that fired and its tier
+/// (Correlation-Id left out).
+type Ways = BTreeSet<(Fault, Tier, String)>;
+
+/// [`Ways`] of case `id`.
+fn catches(kills: &Kills, id: &str) -> Ways {
+    kills
+        .iter()
+        .flat_map(|(&fault, found)| {
+            found
+                .get(id)
+                .into_iter()
+                .flatten()
+                .filter(|(_, check)| check != CORRELATION_ID_CHECK)
+                .map(move |(tier, check)| (fault, *tier, check.clone()))
+        })
+        .collect()
+}
+
+/// For each redundant case, the other cases that catch everything it catches, the same way
+/// (the same fault, by the same check, at the same tier). Two cases that catch exactly the
+/// same are each listed with the other.
+fn redundant(kills: &Kills) -> BTreeMap<&'static str, Vec<&'static str>> {
+    let ways: Vec<(&'static str, Ways)> =
+        CASES.iter().map(|c| (c.id, catches(kills, c.id))).collect();
+    let mut out = BTreeMap::new();
+    for (id, way) in &ways {
+        let covering: Vec<&'static str> = ways
+            .iter()
+            .filter(|(other, theirs)| other != id && way.is_subset(theirs))
+            .map(|(other, _)| *other)
+            .collect();
+        if !covering.is_empty() {
+            out.insert(*id, covering);
+        }
+    }
+    out
 }
 
 /// `(default, strict)`: how many faults fail the run by default (a MUST finding in some case)
@@ -303,14 +344,15 @@ fn kills_markdown(kills: &Kills) -> String {
     let total = kills.len();
     let mut out = String::from(
         "# Which faults each requirement catches\n\n\
-         Generated by `tests/selftest.rs` (`UPDATE_KILLS=1 cargo test --test selftest` rewrites it; the test fails \
-         when this copy is stale). Each fault is one realistic regression switched on in the mock \
-         (`cargo run --bin pingone-mock -- --list-faults`). Each fault names its **target**: the case(s) and the \
-         check written to catch it, and the tier (`src/mock/faults.rs`); the self-test fails when a target does \
-         not catch its fault at that tier, even if other cases catch it collaterally. A case *kills* a fault at \
-         MUST when it fails against it, at SHOULD when it only warns (a failure with `PINGONE_STRICT=true`). \
-         The Correlation-Id check holds every answer and is left out of the per-case columns; it is the target \
-         of `no-correlation-id` only.\n\n",
+         Generated by `tests/selftest.rs` (`UPDATE_KILLS=1 cargo test --test selftest` rewrites it once every \
+         assertion of the self-test holds; the test fails when this copy is stale). Each fault is one realistic \
+         regression switched on in the mock (`cargo run --bin pingone-mock -- --list-faults`). Each fault names its \
+         **target**: the case(s) and the exact check written to catch it, and the tier (`src/mock/faults.rs`); the \
+         self-test fails when that check does not fire in each target case at that tier, whatever else fires. \
+         A case *kills* a fault at MUST when it fails against it, at SHOULD when it only warns (a failure with \
+         `PINGONE_STRICT=true`); a kill by a case that is not the fault's target is *collateral*. Checks are \
+         compared by their bare name, without the context a run adds (a baseline, a seed). The Correlation-Id \
+         check holds every answer and is left out of the kills; it is the target of `no-correlation-id` only.\n\n",
     );
     out.push_str(&format!(
         "Mutation score, default mode (a fault is killed when some case fails at MUST): **{default}/{total}**.\n\n\
@@ -345,7 +387,9 @@ fn kills_markdown(kills: &Kills) -> String {
         ));
     }
     out.push_str(
-        "\n## Faults\n\n| Fault | What the server does | Target | Failing (MUST) | Warning (SHOULD only) |\n|---|---|---|---|---|\n",
+        "\n## Faults\n\nThe target caught each fault as its row says; the last two columns are the collateral \
+         kills, by cases that are not its target.\n\n\
+         | Fault | What the server does | Target | Collateral, failing (MUST) | Collateral, warning (SHOULD only) |\n|---|---|---|---|---|\n",
     );
     for &fault in kills.keys() {
         let target = fault.target();
@@ -354,22 +398,31 @@ fn kills_markdown(kills: &Kills) -> String {
         } else {
             target.cases.join(", ")
         };
-        let check = if target.check.is_empty() {
-            "any check".to_string()
-        } else {
-            format!("`{}`", target.check)
-        };
         let strings = |s: BTreeSet<&str>| s.into_iter().map(str::to_string).collect();
         out.push_str(&format!(
-            "| `{}` | {} | {} {} in {} | {} | {} |\n",
+            "| `{}` | {} | {} `{}` in {} | {} | {} |\n",
             fault.name(),
             fault.description(),
             target.tier.as_str(),
-            check,
+            target.check,
             cases,
-            list(strings(caught_by(kills, fault, Tier::Must))),
-            list(strings(caught_by(kills, fault, Tier::Should))),
+            list(strings(collateral(kills, fault, Tier::Must))),
+            list(strings(collateral(kills, fault, Tier::Should))),
         ));
+    }
+    out.push_str(
+        "\n## Redundant cases\n\nA case is listed here when another case catches every fault it catches, the same \
+         way: by the same check, at the same tier. It adds no kill of its own among these faults; a fault that it \
+         alone catches, or catches another way, takes it off this list.\n\n",
+    );
+    let redundant = redundant(kills);
+    if redundant.is_empty() {
+        out.push_str("None.\n");
+    } else {
+        out.push_str("| Case | Caught the same way by |\n|---|---|\n");
+        for (id, covering) in redundant {
+            out.push_str(&format!("| {id} | {} |\n", covering.join(", ")));
+        }
     }
     out
 }
@@ -385,10 +438,6 @@ async fn every_fault_is_caught_by_its_target_and_every_case_is_a_target() {
         total = kills.len()
     );
     let markdown = kills_markdown(&kills);
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/KILLS.md");
-    if std::env::var_os("UPDATE_KILLS").is_some() {
-        std::fs::write(path, &markdown).expect("write KILLS.md");
-    }
     let misattributed: Vec<String> = kills
         .iter()
         .filter_map(|(&fault, found)| attribution_problem(fault, found))
@@ -407,10 +456,94 @@ async fn every_fault_is_caught_by_its_target_and_every_case_is_a_target() {
         untargeted.is_empty(),
         "cases that are the target of no fault (redundant, or a fault is missing): {untargeted:?}"
     );
+    // Only now, with every assertion above held, and only when asked exactly: a broken
+    // attribution never reaches KILLS.md, and no stray value of the variable rewrites it.
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/KILLS.md");
+    let update = std::env::var_os("UPDATE_KILLS");
+    if update.as_deref() == Some("1".as_ref()) {
+        std::fs::write(path, &markdown).expect("write KILLS.md");
+        return;
+    }
     let committed = std::fs::read_to_string(path).unwrap_or_default();
     assert!(
         committed == markdown,
-        "KILLS.md is stale: run `UPDATE_KILLS=1 cargo test --test selftest` and commit it"
+        "KILLS.md is stale: run `UPDATE_KILLS=1 cargo test --test selftest` and commit it{}",
+        match update {
+            Some(v) => format!(" (UPDATE_KILLS={v:?} is not 1: nothing was written)"),
+            None => String::new(),
+        }
+    );
+}
+
+/// Attribution on made-up findings: only the target's exact check, in each target case, at
+/// its tier, satisfies it; a set-up failure, another check, a longer name, a collateral kill
+/// or a weaker tier does not.
+#[test]
+fn attribution_needs_the_exact_check_in_each_target_case() {
+    let fault = Fault::RejectsUnknownProperties;
+    let target = fault.target();
+    assert_eq!(target.cases, ["MFA-BODY-05"]);
+    let found = |pairs: &[(&'static str, Tier, &str)]| {
+        let mut m: BTreeMap<&'static str, Found> = BTreeMap::new();
+        for &(id, tier, check) in pairs {
+            m.entry(id).or_default().push((tier, check.to_string()));
+        }
+        m
+    };
+    let exact = found(&[("MFA-BODY-05", Tier::Should, target.check)]);
+    assert_eq!(attribution_problem(fault, &exact), None);
+    let stronger = found(&[("MFA-BODY-05", Tier::Must, target.check)]);
+    assert_eq!(attribution_problem(fault, &stronger), None);
+    let longer = format!("{} (from baseline true)", target.check);
+    for (wrong, why) in [
+        (
+            found(&[("MFA-BODY-05", Tier::Must, "the case runs to completion")]),
+            "did not fail",
+        ),
+        (
+            found(&[("MFA-BODY-05", Tier::Should, "status")]),
+            "did not fail",
+        ),
+        (
+            found(&[("MFA-BODY-05", Tier::Should, &longer)]),
+            "did not fail",
+        ),
+        (
+            found(&[("MFA-BODY-06", Tier::Should, target.check)]),
+            "caught only collaterally, by MFA-BODY-06",
+        ),
+        (found(&[]), "did not catch it at all"),
+    ] {
+        let problem = attribution_problem(fault, &wrong).expect("not attributed");
+        assert!(problem.contains(why), "{problem}");
+    }
+    let must = Fault::NotIdempotent;
+    let weaker = found(&[("MFA-BODY-04", Tier::Should, must.target().check)]);
+    let problem = attribution_problem(must, &weaker).expect("not attributed");
+    assert!(problem.contains("only at SHOULD"), "{problem}");
+}
+
+/// Redundancy on a made-up matrix: a case whose kills another case makes the same way is
+/// listed; one with a kill of its own, or the same kill by another check, is not.
+#[test]
+fn a_case_that_adds_no_kill_of_its_own_is_listed_as_redundant() {
+    let (a, b, c) = (CASES[0].id, CASES[1].id, CASES[2].id);
+    let mut kills = Kills::new();
+    let both = BTreeMap::from([
+        (a, vec![(Tier::Must, "status".to_string())]),
+        (b, vec![(Tier::Must, "status".to_string())]),
+        (c, vec![(Tier::Must, "another check".to_string())]),
+    ]);
+    kills.insert(Fault::NotIdempotent, both);
+    kills.insert(
+        Fault::WriteLost,
+        BTreeMap::from([(b, vec![(Tier::Must, "status".to_string())])]),
+    );
+    let listed = redundant(&kills);
+    assert_eq!(listed.get(a), Some(&vec![b]), "{listed:?}");
+    assert!(
+        !listed.contains_key(b) && !listed.contains_key(c),
+        "{listed:?}"
     );
 }
 
@@ -989,12 +1122,15 @@ async fn a_fuzz_finding_reports_its_seed_and_the_seed_replays_it() {
         .expect("session");
     assert_eq!(first.fuzz_seed, None, "a random seed this time");
     let r = run_cases(Arc::new(first), &[case]).await.remove(0);
-    let check = &r.findings.first().expect("a finding").check;
-    let seed: u64 = check
+    let finding = r.findings.first().expect("a finding");
+    // The seed is context, kept apart from the check's name, and shown after it.
+    assert!(!finding.check.contains("SEED"), "{:?}", finding.check);
+    let shown = finding.label();
+    let seed: u64 = shown
         .split("PINGONE_FUZZ_SEED=")
         .nth(1)
         .and_then(|s| s.trim_end_matches(')').parse().ok())
-        .unwrap_or_else(|| panic!("no seed in {check:?}"));
+        .unwrap_or_else(|| panic!("no seed in {shown:?}"));
     let replay = Session::for_mock(&faulty, run_config())
         .await
         .expect("session")
@@ -1003,7 +1139,7 @@ async fn a_fuzz_finding_reports_its_seed_and_the_seed_replays_it() {
     let checks = |r: &CaseResult| {
         r.findings
             .iter()
-            .map(|f| f.check.clone())
+            .map(pingone_mfa_conformance::suite::Finding::label)
             .collect::<Vec<_>>()
     };
     assert_eq!(checks(&r), checks(&again), "the seed replays the run");

@@ -9,9 +9,11 @@
 //! ```text
 //! /// What the faulty server does (one sentence).
 //! Variant = "kebab-name",
-//!     target: Must "start of the check's name" in ["MFA-AREA-NN", ...];
+//!     target: Must "the check's name" in ["MFA-AREA-NN", ...];
 //! ```
 //!
+//! The check's name is exact: the name a finding of that check carries, without the context a
+//! run adds to it (a baseline, a seed: [`Finding::context`](crate::suite::Finding::context)).
 //! An empty list of cases means every answer (only the Correlation-Id fault: the checker holds
 //! every answer to it, so no case is written for it).
 
@@ -20,14 +22,15 @@ use std::str::FromStr;
 
 use crate::tier::Tier;
 
-/// Which check must catch a fault: in each of `cases`, a finding whose check name starts with
-/// `check`, at `tier` (a MUST target is not met by a SHOULD finding).
+/// Which check must catch a fault: in each of `cases`, a finding of exactly the check `check`,
+/// at `tier` or stronger (a MUST target is not met by a SHOULD finding).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Target {
     /// Case IDs (`MFA-INVALID-03`); empty: every answer.
     pub cases: &'static [&'static str],
-    /// The start of the check's name, as a finding shows it (`status`,
-    /// `GET .../mfaEnabled reads`); empty: any check of the case.
+    /// The check's name, exactly as a finding carries it in
+    /// [`Finding::check`](crate::suite::Finding::check) (`status`, `GET .../mfaEnabled reads the
+    /// value sent`); never empty.
     pub check: &'static str,
     /// The tier the finding must have.
     pub tier: Tier,
@@ -98,22 +101,22 @@ faults! {
         target: Should "error code" in ["MFA-INVALID-02"];
     /// Sends error bodies without the `code` property.
     ErrorWithoutCode = "error-without-code",
-        target: Must "the body is a valid P1Error" in ["MFA-INVALID-02", "MFA-AUTH-01"];
+        target: Must "the body is a valid P1Error (schemas/p1-error.schema.json)" in ["MFA-INVALID-02", "MFA-AUTH-01"];
     /// Sends error bodies as text/plain prose instead of the P1Error JSON shape.
     PlainTextErrors = "plain-text-errors",
         target: Must "Content-Type is JSON" in ["MFA-INVALID-02", "MFA-AUTH-01"];
     /// Rejects an invalid mfaEnabled body with 400 but stores its coerced truthiness first.
     PartialWriteOnReject = "partial-write-on-reject",
-        target: Must "GET .../mfaEnabled reads" in ["MFA-INVALID-03", "MFA-INVALID-04", "MFA-INVALID-05", "MFA-INVALID-06", "MFA-INVALID-07", "MFA-INVALID-08", "MFA-INVALID-09", "MFA-INVALID-16", "MFA-INVALID-26"];
+        target: Must "GET .../mfaEnabled reads the value before the rejected request" in ["MFA-INVALID-03", "MFA-INVALID-04", "MFA-INVALID-05", "MFA-INVALID-06", "MFA-INVALID-07", "MFA-INVALID-08", "MFA-INVALID-09", "MFA-INVALID-16", "MFA-INVALID-26"];
     /// Rejects a body that carries a property besides mfaEnabled.
     RejectsUnknownProperties = "rejects-unknown-properties",
-        target: Should "" in ["MFA-BODY-05"];
+        target: Should "an unknown property is ignored" in ["MFA-BODY-05"];
     /// Rejects a body that carries the read-only `_links` back.
     RejectsReadOnlyLinks = "rejects-read-only-links",
-        target: Should "" in ["MFA-BODY-06"];
+        target: Should "the read-only _links sent back is ignored" in ["MFA-BODY-06"];
     /// Rejects `application/json; charset=utf-8` as an unsupported media type.
     RejectsCharsetParameter = "rejects-charset-parameter",
-        target: Should "" in ["MFA-HDR-03"];
+        target: Should "a charset parameter is accepted" in ["MFA-HDR-03"];
     /// Does not check the request Content-Type at all.
     AcceptsAnyContentType = "accepts-any-content-type",
         target: Must "status" in ["MFA-HDR-01"];
@@ -153,38 +156,38 @@ faults! {
         target: Must "status" in ["MFA-BODY-01", "MFA-BODY-02"];
     /// Serialises mfaEnabled as the string "true" or "false" in responses.
     ValueAsString = "value-as-string",
-        target: Must "the body is a valid" in ["MFA-READ-01"];
+        target: Must "the body is a valid UserMFAEnabled (schemas/user-mfa-enabled.schema.json)" in ["MFA-READ-01"];
     /// Answers a PUT with the value stored before the write.
     EchoesPreviousValue = "echoes-previous-value",
         target: Must "the answer carries the value sent" in ["MFA-BODY-01", "MFA-BODY-02", "MFA-BODY-03"];
     /// Leaves `_links.self` out of the mfaEnabled resource.
     MissingSelfLink = "missing-self-link",
-        target: Must "_links.self.href" in ["MFA-LINKS-01"];
+        target: Must "_links.self.href is the request URL" in ["MFA-LINKS-01"];
     /// Names the `user` link relation `users`.
     WrongLinkRelation = "wrong-link-relation",
-        target: Should "_links.user.href" in ["MFA-LINKS-01", "MFA-LINKS-02"];
+        target: Should "_links.user.href is the user's URL" in ["MFA-LINKS-01", "MFA-LINKS-02"];
     /// Writes hrefs relative to the host ("/v1/environments/...").
     RelativeHrefs = "relative-hrefs",
-        target: Must "_links.self.href" in ["MFA-LINKS-01"];
+        target: Must "_links.self.href is the request URL" in ["MFA-LINKS-01"];
     /// Writes hrefs that name another environment.
     LinkToWrongEnvironment = "link-to-wrong-environment",
-        target: Must "_links.self.href" in ["MFA-LINKS-01"];
+        target: Must "_links.self.href is the request URL" in ["MFA-LINKS-01"];
     /// Points `_links.self` at the user instead of .../mfaEnabled.
     SelfLinkToUser = "self-link-to-user",
-        target: Must "_links.self.href" in ["MFA-LINKS-01"];
+        target: Must "_links.self.href is the request URL" in ["MFA-LINKS-01"];
     /// Labels successful JSON responses `Content-Type: text/plain`.
     TextPlainContentType = "text-plain-content-type",
         target: Must "Content-Type is JSON" in ["MFA-READ-01"];
     // --- storage ----------------------------------------------------------------------------
     /// Acknowledges a PUT .../mfaEnabled with 200 but does not store the value.
     WriteLost = "write-lost",
-        target: Must "GET .../mfaEnabled reads" in ["MFA-BODY-01", "MFA-BODY-02", "MFA-EXISTING-01"];
+        target: Must "GET .../mfaEnabled reads the value sent" in ["MFA-BODY-01", "MFA-BODY-02", "MFA-EXISTING-01"];
     /// GET .../mfaEnabled answers the value from before the last write.
     StaleRead = "stale-read",
-        target: Must "GET .../mfaEnabled reads" in ["MFA-BODY-03"];
+        target: Must "GET .../mfaEnabled reads the value sent" in ["MFA-BODY-03"];
     /// GET user keeps showing the mfaEnabled value the user was created with.
     UserViewStale = "user-view-stale",
-        target: Must "GET user reads" in ["MFA-BODY-01"];
+        target: Must "GET user reads the value sent" in ["MFA-BODY-01"];
     // --- side effects of PUT .../mfaEnabled ---------------------------------------------------
     /// Stores the body's other user attributes too (mass assignment): `enabled`, `username`,
     /// `email`, `lifecycle`, `name`.
@@ -256,7 +259,7 @@ faults! {
         target: Must "status" in ["MFA-METHOD-03"];
     /// Answers unsupported methods with 404 instead of 405.
     UnsupportedMethodAs404 = "unsupported-method-as-404",
-        target: Should "" in ["MFA-METHOD-01", "MFA-METHOD-02", "MFA-METHOD-03"];
+        target: Should "unsupported method" in ["MFA-METHOD-01", "MFA-METHOD-02", "MFA-METHOD-03"];
     // --- neighbouring user operations -------------------------------------------------------
     /// Create User (both content types) ignores mfaEnabled and stores false.
     CreateIgnoresMfa = "create-ignores-mfa",
@@ -269,10 +272,10 @@ faults! {
         target: Must "the created User carries the value sent" in ["MFA-USER-03"];
     /// PUT Update User changes mfaEnabled.
     PutUserChangesMfa = "put-user-changes-mfa",
-        target: Must "GET .../mfaEnabled reads" in ["MFA-USER-05"];
+        target: Must "GET .../mfaEnabled reads the value before Update User" in ["MFA-USER-05"];
     /// PATCH Update User changes mfaEnabled.
     PatchUserChangesMfa = "patch-user-changes-mfa",
-        target: Must "GET .../mfaEnabled reads" in ["MFA-USER-06"];
+        target: Must "GET .../mfaEnabled reads the value before Update User" in ["MFA-USER-06"];
     /// Create User answers 200 instead of 201.
     CreateAnswers200 = "create-answers-200",
         target: Must "status" in ["MFA-USER-01", "MFA-USER-02", "MFA-USER-03", "MFA-USER-04"];

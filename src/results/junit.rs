@@ -78,7 +78,9 @@ fn testcase(c: &CaseRecord, time: &str) -> String {
     let first_must = c.findings.iter().find(|f| f.tier == "MUST").map(|f| {
         format!(
             "[MUST] {}: expected {}, got {}",
-            f.check, f.expected, f.actual
+            f.label(),
+            f.expected,
+            f.actual
         )
     });
     let reason = c.reason.as_deref().unwrap_or("");
@@ -125,7 +127,10 @@ fn details(c: &CaseRecord) -> String {
         let _ = writeln!(
             s,
             "  [{}] {}\n    expected: {}\n    actual:   {}",
-            f.tier, f.check, f.expected, f.actual
+            f.tier,
+            f.label(),
+            f.expected,
+            f.actual
         );
         if let Some(curl) = &f.reproduce {
             let _ = writeln!(s, "    reproduce: {curl}");

@@ -274,7 +274,7 @@ fn details(c: &CaseRecord) -> String {
             s,
             "\n**[{}{evidence}] {}**\n\n- Expected: {}\n- Actual: {}\n",
             md(&f.tier),
-            md(&f.check),
+            md(&f.label()),
             code(&f.expected),
             code(&f.actual)
         );

@@ -297,16 +297,15 @@ impl CaseCtx {
         user: Option<&str>,
         lenient: Lenient,
     ) -> Step<()> {
+        let seen = self.findings.len();
         self.note(
             lenient.grade,
-            format!(
-                "mfaEnabled must be a JSON Boolean (lenient binding: {})",
-                lenient.named
-            ),
+            "mfaEnabled must be a JSON Boolean",
             "HTTP 400 (a lenient server warns; it fails only if the value it answers is not what it stores)",
             self.summary(ex),
             Some(ex),
         );
+        self.add_context(seen, &format!("lenient binding: {}", lenient.named));
         let write = Expect::ok(
             &[200],
             Schema::UserMfaEnabled,

@@ -121,6 +121,7 @@ impl CaseCtx {
             tier: grade.tier,
             evidence: Some(grade.evidence.marker()),
             check: check.into(),
+            context: Vec::new(),
             expected: expected.into(),
             actual: actual.into(),
             reproduce: ex.map(|e| e.request.curl()),
@@ -139,10 +140,19 @@ impl CaseCtx {
             tier: Tier::Must,
             evidence: None,
             check: check.into(),
+            context: Vec::new(),
             expected: expected.into(),
             actual: actual.into(),
             reproduce: ex.map(|e| e.request.curl()),
         });
+    }
+
+    /// Add `context` to the findings recorded since the first `since` (a count of
+    /// findings): what this run adds to their checks' names ([`Finding::context`]).
+    pub(super) fn add_context(&mut self, since: usize, context: &str) {
+        for f in self.findings.iter_mut().skip(since) {
+            f.context.push(context.to_string());
+        }
     }
 
     pub(super) fn ensure(

@@ -71,14 +71,15 @@ impl CaseCtx {
                 self.requests += requests;
                 let shown = crate::http::excerpt(&String::from_utf8_lossy(&body), 120);
                 let from = crate::http::excerpt(&String::from_utf8_lossy(&original), 120);
-                for mut f in findings {
-                    f.check = format!(
-                        "{} (minimal failing body {shown:?}, shrunk from {from:?}; seed {seed}: \
-                         replay with PINGONE_FUZZ_SEED={seed})",
-                        f.check
-                    );
-                    self.findings.push(f);
-                }
+                let seen = self.findings.len();
+                self.findings.extend(findings);
+                self.add_context(
+                    seen,
+                    &format!(
+                        "minimal failing body {shown:?}, shrunk from {from:?}; seed {seed}: \
+                         replay with PINGONE_FUZZ_SEED={seed}"
+                    ),
+                );
             }
             Err(e) => self.note_unjudged("the fuzz run completes", "no panic", e.to_string(), None),
         }

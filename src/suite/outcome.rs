@@ -17,14 +17,38 @@ pub struct Finding {
     /// a finding that is no check of the API (a failed set-up, a panic, no answer).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evidence: Option<&'static str>,
-    /// What was checked.
+    /// The check's name, the same in every run (`status`, `GET .../mfaEnabled reads the value
+    /// sent`): what a fault's target names and what runs are compared by.
     pub check: String,
+    /// What this run adds to the name, in the order it was added: the baseline of an invalid
+    /// body, the leniency a binder showed, a fuzz finding's minimal body and seed. Reports show
+    /// each in parentheses after the check ([`Finding::label`]).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub context: Vec<String>,
     /// What the documentation promises.
     pub expected: String,
     /// What came back.
     pub actual: String,
     /// A curl line that reproduces the request, with `$TOKEN` for the token.
     pub reproduce: Option<String>,
+}
+
+impl Finding {
+    /// The check's name with its context, as reports show it:
+    /// `status (from baseline true)`.
+    pub fn label(&self) -> String {
+        label(&self.check, &self.context)
+    }
+}
+
+/// `check` followed by each piece of `context` in parentheses: how every report names a
+/// finding.
+pub fn label(check: &str, context: &[String]) -> String {
+    let mut s = check.to_string();
+    for c in context {
+        let _ = write!(s, " ({c})");
+    }
+    s
 }
 
 /// A case's verdict.
@@ -162,7 +186,7 @@ impl CaseResult {
                 "  ✗ [{}{}] {}\n      expected: {}\n      actual:   {}\n",
                 f.tier.as_str(),
                 f.evidence.map(|e| format!(" {e}")).unwrap_or_default(),
-                f.check,
+                f.label(),
                 f.expected,
                 f.actual
             );

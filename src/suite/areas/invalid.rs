@@ -18,9 +18,7 @@ impl CaseCtx {
             let user = self.user_with(from).await?;
             let seen = self.findings.len();
             let probed = self.invalid_probe(&user, body, content_type, from).await;
-            for f in &mut self.findings[seen..] {
-                f.check = format!("{} (from baseline {from})", f.check);
-            }
+            self.add_context(seen, &format!("from baseline {from}"));
             probed?;
         }
         Ok(())
