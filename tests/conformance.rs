@@ -24,11 +24,12 @@
 
 use std::collections::HashMap;
 use std::io::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use pingone_mfa_conformance::config::Config;
-use pingone_mfa_conformance::profile::{self, Profile};
+use pingone_mfa_conformance::files;
+use pingone_mfa_conformance::profile::{self, snapshot, snapshot::Verdict};
 use pingone_mfa_conformance::results::profile::{ProfileRecord, record_profile};
 use pingone_mfa_conformance::suite::profile as probes;
 use pingone_mfa_conformance::suite::{
@@ -357,20 +358,26 @@ fn each_area_stem_selects_exactly_its_area() {
 }
 
 /// The behaviour profile (`src/profile/`, probed by `src/suite/profile/`): every probe's answer
-/// class, checked against `snapshots/profile__<PINGONE_PROFILE>.snap`. A broken invariant fails; a different profile
-/// is CHANGED, told probe by probe in plain words, and fails until a person accepts it
-/// (`cargo insta review`, or `INSTA_UPDATE=always`); a missing snapshot is recorded (outside
-/// CI) or fails (in CI, where nothing may be written).
+/// class, checked against the target's own `snapshots/profile__<name>.snap` (the name from
+/// `PINGONE_PROFILE`, else `mock` for the embedded mock, else the target's region or host and
+/// environment ID; the directory from `PINGONE_PROFILE_DIR`). A broken invariant fails; a
+/// different profile is CHANGED, told probe by probe in plain words with since when the old
+/// answer held, and fails until a person accepts it (`cargo insta review`, or
+/// `INSTA_UPDATE=always`); a missing snapshot is recorded (outside CI) or fails with one message
+/// saying how to record it (in CI, where nothing may be written).
 #[test]
 fn profile() {
     let suite = target();
     let session = suite.session.clone();
-    let name = probes::profile_name(session.run.profile.as_deref(), session.target.kind);
+    let name = probes::profile_name(session.run.profile.as_deref(), &session.target);
     let run = suite.rt.block_on(probes::record(session.clone()));
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let path = profile::snapshot_path(&root, &name);
-    let shown = format!("snapshots/profile__{name}.snap");
-    let document = run.profile.to_document();
+    let dir = probes::snapshot_dir(&session.run);
+    let path = snapshot::snapshot_path(&dir, &name);
+    let shown = if dir == snapshot::default_dir() {
+        format!("snapshots/profile__{name}.snap")
+    } else {
+        path.display().to_string()
+    };
     let mut problems = Vec::new();
     for v in &run.violations {
         let mut line = format!("{}: [MUST] {}: {}", v.probe, v.check, v.actual);
@@ -382,65 +389,86 @@ fn profile() {
         problems.push(line);
     }
     let existing = std::fs::read_to_string(&path).ok();
+    let now = probes::recorded_now(&session);
+    let check = snapshot::check(
+        &name,
+        existing.as_deref(),
+        &run.profile,
+        &now,
+        insta_in_ci(),
+    );
+    if let Some(notice) = &check.notice {
+        say(&format!("profile {name}: {shown} was {notice}"));
+    }
     let mut changes = Vec::new();
     let mut outcome = "pass";
     // A probe without an answer leaves the profile incomplete: inconclusive, not compared.
     let unavailable = run.violations.iter().any(|v| v.no_answer);
-    let verdict = match &existing {
+    let verdict = match check.verdict {
         _ if unavailable => Err(format!(
             "ERROR: inconclusive, the target did not answer every probe; {shown} was not compared"
         )),
-        None if insta_in_ci() => Err(format!(
-            "CHANGED: there is no {shown} yet, and in CI nothing is recorded.\n{}",
-            profile::first_run_help(&name, &shown)
-        )),
-        None => {
-            let snap = profile::snapshot_file(&name, &document);
-            match std::fs::write(&path, snap) {
-                Ok(()) => {
-                    outcome = "recorded";
-                    say(&format!(
-                        "profile: recorded {shown} (the first run for this profile).\n{}",
-                        profile::first_run_help(&name, &shown)
-                    ));
-                    Ok(())
-                }
-                Err(e) => Err(format!("cannot write {shown}: {e}")),
+        Verdict::Same => Ok(()),
+        Verdict::Record { file } => match files::write_atomically(&path, file.as_bytes()) {
+            Ok(()) => {
+                outcome = "recorded";
+                say(&format!(
+                    "profile {name}: recorded {shown} from {}, the first run for this target's \
+                     profile.\n{}",
+                    now.words(),
+                    snapshot::first_run_help(&shown)
+                ));
+                Ok(())
             }
+            Err(e) => Err(format!("cannot record {shown}: {e}")),
+        },
+        Verdict::Unrecorded => {
+            outcome = "unrecorded";
+            let message = snapshot::unrecorded_message(&name, &shown);
+            problems.push(message.clone());
+            Err(message)
         }
-        Some(text) => {
-            match Profile::parse(text) {
-                Ok(before) => changes = profile::diff(&before, &run.profile),
-                Err(e) => problems.push(format!("{shown}: {e}")),
-            }
-            let accepted = std::panic::catch_unwind(|| snapshot_profile(&name, &document)).is_ok();
-            match (changes.is_empty(), accepted) {
-                (true, true) => Ok(()),
-                (false, true) => {
-                    say(&format!(
-                        "profile: CHANGED, and accepted into {shown} (INSTA_UPDATE): review `git diff {shown}` before committing:\n{}",
-                        profile::describe(&changes)
-                    ));
-                    Ok(())
-                }
-                (true, false) => Err(format!(
-                    "CHANGED: {shown} differs from this run's profile in its wording only (no answer \
-                     changed); {}",
-                    profile::REVIEW_HELP
-                )),
-                (false, false) => Err(format!(
+        Verdict::Changed { changes: c, file } => {
+            changes = c;
+            if accepted(&dir, &name, &path, &file) {
+                say(&format!(
+                    "profile {name}: CHANGED, and accepted into {shown} (INSTA_UPDATE): review \
+                     `git diff {shown}` before committing:\n{}",
+                    profile::describe(&changes)
+                ));
+                Ok(())
+            } else {
+                Err(format!(
                     "CHANGED: the target's behaviour profile differs from {shown}, probe by probe:\n{}\n{}",
                     profile::describe(&changes),
-                    profile::REVIEW_HELP
-                )),
+                    snapshot::REVIEW_HELP
+                ))
             }
         }
+        Verdict::Reworded { file } => {
+            if accepted(&dir, &name, &path, &file) {
+                Ok(())
+            } else {
+                Err(format!(
+                    "CHANGED: {shown} differs from this run's profile in its wording or format \
+                     only (no answer changed); {}",
+                    snapshot::REVIEW_HELP
+                ))
+            }
+        }
+        Verdict::Unreadable { error, file } => {
+            problems.push(format!("{shown}: {error}"));
+            let _ = accepted(&dir, &name, &path, &file);
+            Ok(())
+        }
     };
-    if let Err(changed) = &verdict {
-        outcome = if unavailable { "error" } else { "changed" };
-        say(&format!("profile {name}: {changed}"));
+    if let Err(message) = &verdict {
+        if outcome != "unrecorded" {
+            outcome = if unavailable { "error" } else { "changed" };
+        }
+        say(&format!("profile {name}: {message}"));
     }
-    if !problems.is_empty() && !unavailable {
+    if outcome != "unrecorded" && !problems.is_empty() && !unavailable {
         outcome = "fail";
         say(&format!(
             "profile {name}: FAIL\n  {}",
@@ -448,7 +476,7 @@ fn profile() {
         ));
     }
     record_profile(
-        ProfileRecord::new(&name, outcome, &run.profile, &changes, problems.clone()),
+        ProfileRecord::new(&name, outcome, &check.profile, &changes, problems.clone()),
         &session,
     );
     assert!(
@@ -466,13 +494,21 @@ fn insta_in_ci() -> bool {
     }
 }
 
-fn snapshot_profile(name: &str, document: &str) {
-    let mut settings = insta::Settings::clone_current();
-    settings.set_snapshot_path(PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("snapshots"));
-    settings.set_prepend_module_to_snapshot(false);
-    settings.set_omit_expression(true);
-    settings.set_description(profile::snapshot_description(name));
-    settings.bind(|| insta::assert_snapshot!(format!("profile__{name}"), document));
+/// Hand a profile's new snapshot `file` to insta, which writes `.snap.new` for review or, with
+/// `INSTA_UPDATE=always`, accepts it; whether `path` now holds it (a switch that makes insta
+/// pass without writing, such as `INSTA_FORCE_PASS`, accepts nothing).
+fn accepted(dir: &Path, name: &str, path: &Path, file: &str) -> bool {
+    let document = snapshot::snapshot_body(file).trim_end().to_string();
+    let _ = std::panic::catch_unwind(|| {
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_path(dir);
+        settings.set_prepend_module_to_snapshot(false);
+        settings.set_omit_expression(true);
+        settings.set_description(snapshot::snapshot_description(name));
+        settings.bind(|| insta::assert_snapshot!(format!("profile__{name}"), &document));
+    });
+    std::fs::read_to_string(path)
+        .is_ok_and(|now| snapshot::snapshot_body(&now).trim_end() == document)
 }
 
 /// The cases started ahead are the ones libtest runs.

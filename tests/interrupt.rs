@@ -12,115 +12,18 @@
 
 #![cfg(unix)]
 
-use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, Command, ExitStatus};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-/// The conformance test binary: the newest `conformance-<hash>` next to this test's own
-/// binary (cargo, and nextest, build every test binary before running any, so under `cargo
-/// test` it is current; run `cargo test --test conformance --no-run` first when running this
-/// file alone after a change).
-fn conformance_binary() -> &'static Path {
-    static BIN: OnceLock<PathBuf> = OnceLock::new();
-    BIN.get_or_init(|| {
-        let me = std::env::current_exe().expect("current exe");
-        let dir = me.parent().expect("deps dir");
-        let newest = std::fs::read_dir(dir)
-            .expect("deps dir")
-            .flatten()
-            .filter(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                name.strip_prefix("conformance-").is_some_and(|hash| {
-                    hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit())
-                })
-            })
-            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-            .max();
-        let (built, path) =
-            newest.expect("the conformance test binary is built (cargo test builds it)");
-        // It links the library: older than the newest library build means stale.
-        let library = std::fs::read_dir(dir)
-            .expect("deps dir")
-            .flatten()
-            .filter(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                name.starts_with("libpingone_mfa_conformance-") && name.ends_with(".rlib")
-            })
-            .filter_map(|e| e.metadata().ok()?.modified().ok())
-            .max();
-        assert!(
-            library.is_none_or(|lib| lib <= built),
-            "{} is older than the library: run the whole `cargo test`, or `cargo test --test \
-             conformance --no-run` first",
-            path.display()
-        );
-        path
-    })
-}
+mod support;
 
-/// A standalone mock in a child process, and what its banner says.
-struct Mock {
-    child: Child,
-    api_url: String,
-    auth_url: String,
-    environment_id: String,
-    client_id: String,
-    client_secret: String,
-    test_user: String,
-}
+use support::binaries::{StandaloneMock as Mock, conformance_binary};
 
 impl Mock {
-    fn start(latency_ms: u64) -> Mock {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_pingone-mock"))
-            .args([
-                "--port",
-                "0",
-                "--latency-ms",
-                &latency_ms.to_string(),
-                "--seed-user",
-                "existing-person",
-            ])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .expect("pingone-mock starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut banner = Vec::new();
-        for line in BufReader::new(stdout).lines() {
-            let line = line.expect("banner");
-            let done = line.starts_with("Press Ctrl-C");
-            banner.push(line);
-            if done {
-                break;
-            }
-        }
-        let field = |label: &str| {
-            banner
-                .iter()
-                .find_map(|l| l.trim_start().strip_prefix(label))
-                .map(|rest| {
-                    rest.split_whitespace()
-                        .next()
-                        .unwrap_or_default()
-                        .to_string()
-                })
-                .unwrap_or_else(|| panic!("no {label} in the banner: {banner:#?}"))
-        };
-        Mock {
-            api_url: field("API base URL"),
-            auth_url: field("auth base URL"),
-            environment_id: field("environment id"),
-            client_id: field("client id"),
-            client_secret: field("client secret"),
-            test_user: field("seeded user"),
-            child,
-        }
-    }
-
     fn rt() -> &'static tokio::runtime::Runtime {
         static RT: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
         RT.get_or_init(|| {
@@ -193,13 +96,6 @@ impl Mock {
     }
 }
 
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 /// A run of the conformance binary against `mock`, its state files under `state_root`.
 struct Run {
     child: Child,
@@ -220,12 +116,7 @@ impl Run {
             .env("PINGONE_DOTENV", root.join("no.env"))
             .env("CARGO_TARGET_DIR", root)
             .env("PINGONE_TARGET_KIND", "mock")
-            .env("PINGONE_API_URL", &mock.api_url)
-            .env("PINGONE_AUTH_URL", &mock.auth_url)
-            .env("PINGONE_ENVIRONMENT_ID", &mock.environment_id)
-            .env("PINGONE_CLIENT_ID", &mock.client_id)
-            .env("PINGONE_CLIENT_SECRET", &mock.client_secret)
-            .env("PINGONE_TEST_USER_ID", &mock.test_user)
+            .envs(mock.target_variables())
             .env("PINGONE_FUZZ_CASES", "16")
             .env("PINGONE_CONCURRENCY", "4")
             .env("PINGONE_REQUEST_TIMEOUT_SECS", "10")
@@ -321,7 +212,7 @@ fn assert_clean(mock: &Mock, root: &Path, status: ExitStatus, log: &str, sig: &s
 
 /// Mid-run: as soon as the run has created a user, with cases still starting.
 fn interrupt_mid_run(sig: &str, code: i32) {
-    let mock = Mock::start(40);
+    let mock = Mock::start(&["--latency-ms", "40"]);
     assert_eq!(mock.test_user_value(), Some(false));
     let root = temp_root(&format!("mid-{sig}"));
     let run = Run::start(&mock, None, &root, "run");
@@ -342,7 +233,7 @@ fn interrupt_mid_run(sig: &str, code: i32) {
 
 /// During MFA-EXISTING-01's toggle: the state file is there and the toggling PUT in flight.
 fn interrupt_during_toggle(sig: &str, code: i32) {
-    let mock = Mock::start(300);
+    let mock = Mock::start(&["--latency-ms", "300"]);
     let root = temp_root(&format!("toggle-{sig}"));
     let run = Run::start(&mock, Some("existing_01"), &root, "run");
     wait_for("the state file", Duration::from_secs(60), || {
@@ -384,7 +275,7 @@ fn sigterm_during_the_test_user_toggle_restores_it() {
 /// A second signal exits at once, without waiting for the clean-up.
 #[test]
 fn a_second_signal_exits_at_once() {
-    let mock = Mock::start(1500);
+    let mock = Mock::start(&["--latency-ms", "1500"]);
     let root = temp_root("second");
     let run = Run::start(&mock, Some("existing_01"), &root, "run");
     wait_for("the state file", Duration::from_secs(60), || {
@@ -408,7 +299,7 @@ fn a_second_signal_exits_at_once() {
 /// flipped and its state file; the next run puts the value back and says so.
 #[test]
 fn the_next_run_restores_a_value_a_killed_run_left_flipped() {
-    let mock = Mock::start(200);
+    let mock = Mock::start(&["--latency-ms", "200"]);
     let root = temp_root("killed");
     let run = Run::start(&mock, Some("existing_01"), &root, "killed");
     wait_for("the state file", Duration::from_secs(60), || {

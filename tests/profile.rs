@@ -8,7 +8,12 @@
 //!   profile of every combination of alternatives the self-test covers, and generated ones
 //!   (proptest over the dimensions); `pingone-mock --profile` does the same from a file;
 //! - a probe that breaks an invariant (a 5xx, a rejected write that changed the value) is
-//!   reported as such, not as a mere change.
+//!   reported as such, not as a mere change;
+//! - a profile belongs to its tenant: no committed profile but the mock's was recorded from a
+//!   mock, and a team's first contact with its own sandbox (a standalone mock with an
+//!   alternative, configured as a tenant, driven through the conformance binary as a user
+//!   would) records, passes, notices a change in one open question as CHANGED with since when,
+//!   and in CI refuses to record with one message.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -20,6 +25,8 @@ use pingone_mfa_conformance::mock::{Alternative, Alternatives, Fault, MockPingOn
 use pingone_mfa_conformance::profile::{self, Profile};
 use pingone_mfa_conformance::suite::Session;
 use pingone_mfa_conformance::suite::profile::{self as probes, ProfileRun};
+
+mod support;
 
 fn run_config() -> RunConfig {
     RunConfig {
@@ -47,7 +54,7 @@ async fn mock(alternatives: Alternatives, faults: &[Fault]) -> MockPingOne {
 }
 
 fn committed() -> Profile {
-    let path = profile::snapshot_path(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), "mock");
+    let path = profile::snapshot::snapshot_path(&profile::snapshot::default_dir(), "mock");
     Profile::load(&path).expect("snapshots/profile__mock.snap is committed")
 }
 
@@ -203,28 +210,8 @@ proptest::proptest! {
 
 #[test]
 fn pingone_mock_starts_from_a_profile_file_and_says_it_serves_it() {
-    use std::io::{BufRead, BufReader};
-    let snap = profile::snapshot_path(std::path::Path::new(env!("CARGO_MANIFEST_DIR")), "mock");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pingone-mock"))
-        .args(["--port", "0", "--profile"])
-        .arg(&snap)
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::inherit())
-        .spawn()
-        .expect("pingone-mock starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut said = Vec::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("line");
-        let done = line.starts_with("Press Ctrl-C");
-        said.push(line);
-        if done {
-            break;
-        }
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    let text = said.join("\n");
+    let snap = profile::snapshot::snapshot_path(&profile::snapshot::default_dir(), "mock");
+    let text = mock_from_profile(&snap);
     assert!(
         text.contains("profile: every one of its")
             && text.contains("probes is answered as recorded"),
@@ -262,4 +249,240 @@ async fn a_target_that_stops_answering_leaves_probes_without_an_answer() {
         run.violations
     );
     assert!(run.profile.entries.is_empty());
+}
+
+/// Every committed profile but the bundled mock's was recorded from a tenant: a profile must
+/// only ever be a recording of the tenant it is named for.
+#[test]
+fn no_committed_tenant_profile_was_recorded_from_a_mock() {
+    let dir = profile::snapshot::default_dir();
+    let mut problems = Vec::new();
+    for entry in std::fs::read_dir(&dir).expect("snapshots/").flatten() {
+        let file = entry.file_name().to_string_lossy().into_owned();
+        let Some(name) = file
+            .strip_prefix("profile__")
+            .and_then(|f| f.strip_suffix(".snap"))
+        else {
+            continue;
+        };
+        if name == "mock" {
+            continue;
+        }
+        match Profile::load(&entry.path()) {
+            Ok(p) => {
+                if let Some(why) = profile::snapshot::not_a_tenant_recording(&p) {
+                    problems.push(format!("snapshots/{file}: {why}"));
+                }
+            }
+            Err(e) => problems.push(e.to_string()),
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "a tenant's profile must be recorded from that tenant; delete these and record each \
+         against its tenant (README, \"The behaviour profile\"):\n{}",
+        problems.join("\n")
+    );
+    // The check can fail: the mock's own profile, under a tenant's name, is refused.
+    let mock = committed();
+    let why = profile::snapshot::not_a_tenant_recording(&mock).expect("the mock's is refused");
+    assert!(why.contains("recorded from a mock: 127.0.0.1:"), "{why}");
+}
+
+/// A run of the `profile` test of the conformance binary (and the `tests` named besides)
+/// against `mock`, configured as a tenant through the `PINGONE_*` variables, with its
+/// snapshots in `dir` and the variables `extra`: whether it passed, and what it said.
+fn run_profile(
+    mock: &support::binaries::StandaloneMock,
+    dir: &std::path::Path,
+    extra: &[(&str, &str)],
+    tests: &[&str],
+) -> (bool, String) {
+    let mut cmd = std::process::Command::new(support::binaries::conformance_binary());
+    for (name, _) in std::env::vars() {
+        if name.starts_with("PINGONE_") || name.starts_with("INSTA_") {
+            cmd.env_remove(name);
+        }
+    }
+    let out = cmd
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("CI")
+        .env_remove("TF_BUILD")
+        .env("PINGONE_DOTENV", dir.join("no.env"))
+        .env("CARGO_TARGET_DIR", dir)
+        .envs(mock.target_variables())
+        .env("PINGONE_PROFILE_DIR", dir)
+        .envs(extra.iter().copied())
+        .args(["--exact", "profile"])
+        .args(tests)
+        .output()
+        .expect("the conformance binary runs");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+/// The profile files in `dir`.
+fn profiles_in(dir: &std::path::Path) -> BTreeSet<String> {
+    std::fs::read_dir(dir)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|f| f.starts_with("profile__") && f.ends_with(".snap"))
+        .collect()
+}
+
+/// Issue 20's first contact: from snapshots holding only the mock's profile, against a
+/// tenant-like server that differs from the mock.
+#[test]
+fn first_contact_records_passes_then_tells_a_change_and_since_when() {
+    let temp = support::suite::TempDir::new("profile-first-contact");
+    let dir = temp.path().to_path_buf();
+    let mock_snap = profile::snapshot::snapshot_path(&profile::snapshot::default_dir(), "mock");
+    std::fs::copy(&mock_snap, dir.join("profile__mock.snap")).expect("copy");
+    let today = profile::snapshot::today();
+    let environment = "5e7b0c1d-2f3a-4b5c-8d9e-0a1b2c3d4e5f";
+
+    // The first local run passes and records the tenant's own profile, named for it.
+    let tenant = support::binaries::StandaloneMock::start(&[
+        "--environment-id",
+        environment,
+        "--wrong-type-invalid-request",
+    ]);
+    let host = profile::snapshot::api_host(&tenant.api_url);
+    let (passed, said) = run_profile(&tenant, &dir, &[], &[]);
+    assert!(passed, "{said}");
+    let name = format!("{}-{environment}", host.replace(['.', ':'], "-"));
+    let file = format!("profile__{name}.snap");
+    assert_eq!(
+        profiles_in(&dir),
+        BTreeSet::from(["profile__mock.snap".to_string(), file.clone()]),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("profile {name}: recorded ")),
+        "{said}"
+    );
+    let path = dir.join(&file);
+    let recorded = Profile::load(&path).expect("a profile");
+    let origin = recorded.recorded.clone().expect("where it was recorded");
+    assert_eq!(
+        (origin.api_host.as_str(), origin.environment_id.as_str()),
+        (host.as_str(), environment)
+    );
+    assert_eq!(
+        (origin.target.as_str(), origin.first_recorded.as_str()),
+        ("tenant", today.as_str())
+    );
+    let text = std::fs::read_to_string(&path).expect("snapshot");
+    assert!(!text.contains(&tenant.client_secret), "no secret in {file}");
+    assert!(
+        !profile::diff(&committed(), &recorded).is_empty(),
+        "the tenant differs from the mock"
+    );
+
+    // A second run passes, and leaves the snapshot as it was.
+    let (passed, said) = run_profile(&tenant, &dir, &[], &[]);
+    assert!(passed, "{said}");
+    assert!(!said.contains("recorded "), "{said}");
+    assert_eq!(std::fs::read_to_string(&path).expect("snapshot"), text);
+
+    // `pingone-mock --profile` starts from such a file and serves it.
+    let said = mock_from_profile(&path);
+    assert!(
+        said.contains("alternatives on   wrong-type-invalid-request")
+            && said.contains("probes is answered as recorded"),
+        "{said}"
+    );
+    drop(tenant);
+
+    // The tenant changes its answer to one open question: CHANGED, naming the probe, what it
+    // was, since when, and what it is.
+    let changed = support::binaries::StandaloneMock::start(&[
+        "--environment-id",
+        environment,
+        "--wrong-type-invalid-request",
+        "--non-uuid-400",
+    ]);
+    let results = dir.join("results");
+    let results_dir = results.to_string_lossy().into_owned();
+    let (passed, said) = run_profile(
+        &changed,
+        &dir,
+        &[
+            ("PINGONE_PROFILE", name.as_str()),
+            ("PINGONE_RESULTS_DIR", results_dir.as_str()),
+        ],
+        // A results directory holds at least one case.
+        &["read_01"],
+    );
+    assert!(!passed, "{said}");
+    let changes: Vec<&str> = said
+        .lines()
+        .filter(|l| l.starts_with("- MFA-PROBE-"))
+        .collect();
+    assert_eq!(changes.len(), 1, "{said}");
+    let before = recorded
+        .class("MFA-PROBE-PATH-02")
+        .expect("recorded")
+        .words();
+    assert!(
+        changes[0].starts_with(&format!(
+            "- MFA-PROBE-PATH-02: PUT …/mfaEnabled for a user id that is not a UUID was {before} \
+             (since {today}); now rejected with 400"
+        )),
+        "{said}"
+    );
+    assert!(
+        said.contains(&format!("profile {name}: CHANGED:")),
+        "{said}"
+    );
+    assert_eq!(std::fs::read_to_string(&path).expect("snapshot"), text);
+    // The results say CHANGED too: a JUnit failure of its own type, and the report's headline.
+    let results = pingone_mfa_conformance::results::load(&results).expect("results");
+    let junit = pingone_mfa_conformance::results::junit(&results);
+    assert!(
+        junit.contains("<testcase name=\"profile\"")
+            && junit.contains("<failure type=\"changed\" message=\"CHANGED: 1 probe"),
+        "{junit}"
+    );
+    let report = pingone_mfa_conformance::results::render(&results);
+    assert!(report.contains("**Result: CHANGED: 1 probe**"), "{report}");
+
+    // In CI, a target without a recorded profile fails with the one message.
+    let (passed, said) = run_profile(&changed, &dir, &[("CI", "true")], &[]);
+    assert!(!passed, "{said}");
+    let new_name = format!(
+        "{}-{environment}",
+        profile::snapshot::api_host(&changed.api_url).replace(['.', ':'], "-")
+    );
+    assert!(
+        said.contains(&format!(
+            "no behaviour profile {} for this target, and CI records none. Record it on your \
+             machine",
+            dir.join(format!("profile__{new_name}.snap")).display()
+        )) && said.contains(&format!(
+            "`PINGONE_PROFILE={new_name} cargo test --test conformance profile`"
+        )),
+        "{said}"
+    );
+    assert!(!dir.join(format!("profile__{new_name}.snap")).exists());
+}
+
+/// What `pingone-mock --profile FILE` says up to its "Press Ctrl-C" line; it is stopped then.
+fn mock_from_profile(file: &std::path::Path) -> String {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pingone-mock"))
+        .args(["--port", "0", "--profile"])
+        .arg(file)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("pingone-mock starts");
+    let said = support::binaries::banner(&mut child);
+    let _ = child.kill();
+    let _ = child.wait();
+    said.join("\n")
 }

@@ -198,6 +198,8 @@ pub struct RunConfig {
     pub fuzz_cases: Option<u32>,
     /// Name of the behaviour profile snapshot (`PINGONE_PROFILE`), if configured.
     pub profile: Option<String>,
+    /// Directory of the behaviour profile snapshots (`PINGONE_PROFILE_DIR`), if configured.
+    pub profile_dir: Option<std::path::PathBuf>,
     /// Longest wait at session start for a fresh worker app's permissions to propagate.
     pub permission_wait: Duration,
     /// Longest wait for a successful write to show in the reads that follow it.
@@ -219,6 +221,7 @@ impl Default for RunConfig {
             retry_cap: Duration::from_secs(DEFAULT_RETRY_CAP_SECS),
             fuzz_cases: None,
             profile: None,
+            profile_dir: None,
             permission_wait: Duration::from_secs(DEFAULT_PERMISSION_WAIT_SECS),
             consistency_wait: Duration::from_millis(DEFAULT_CONSISTENCY_WAIT_MS),
             fuzz_seed: None,
@@ -354,6 +357,7 @@ fn read_run(r: &mut Reader<'_>) -> RunConfig {
         )),
         fuzz_cases: r.optional_number(var::FUZZ_CASES, 0, u32::MAX),
         profile: r.profile_name(var::PROFILE),
+        profile_dir: r.get(var::PROFILE_DIR).map(std::path::PathBuf::from),
         permission_wait: Duration::from_secs(r.number(
             var::PERMISSION_WAIT_SECS,
             DEFAULT_PERMISSION_WAIT_SECS,

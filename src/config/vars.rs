@@ -110,8 +110,10 @@ vars! {
     PERMISSION_WAIT_SECS = "PINGONE_PERMISSION_WAIT_SECS", scope: Run, secret: false;
     /// Number of generated invalid bodies MFA-FUZZ-01 sends (default 24 against a tenant, 256 against a mock).
     FUZZ_CASES = "PINGONE_FUZZ_CASES", scope: Run, secret: false;
-    /// Name of the behaviour profile snapshot, snapshots/profile__NAME.snap, that the run's profile is checked against (default mock for the embedded mock, tenant otherwise).
+    /// Name of the behaviour profile snapshot, snapshots/profile__NAME.snap, that the run's profile is checked against and the first run records (default mock for the embedded mock; otherwise the region, or the API host, and the environment ID, e.g. eu-9c052a8a-14be-44e4-8f07-2662569994ce).
     PROFILE = "PINGONE_PROFILE", scope: Run, secret: false;
+    /// Directory of the behaviour profile snapshots profile__NAME.snap (default: snapshots/ of this repository).
+    PROFILE_DIR = "PINGONE_PROFILE_DIR", scope: Run, secret: false;
     /// Longest wait in milliseconds for a successful write to show in GET .../mfaEnabled and GET user before the read-back counts as wrong, 0 to 60000 (default 2000; a value that shows only after a wait is a SHOULD-level warning).
     CONSISTENCY_WAIT_MS = "PINGONE_CONSISTENCY_WAIT_MS", scope: Run, secret: false;
     /// Seed of MFA-FUZZ-01's generated bodies, to replay a reported run (default: a new random seed, printed in any finding).

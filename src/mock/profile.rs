@@ -1,7 +1,7 @@
 //! The mock from a behaviour profile: each alternative is one dimension of the profile
 //! ([`dimension`]), so a recorded profile says which alternatives to switch on
 //! ([`alternatives_for`]). `MockPingOne::builder().profile(&profile)` and
-//! `pingone-mock --profile snapshots/profile__tenant.snap` start a mock that answers every
+//! `pingone-mock --profile snapshots/profile__NAME.snap` start a mock that answers every
 //! profiled question the way the recorded target did, as far as the alternatives reach; the
 //! probes that no alternative serves are the ones where the target differs from the bundled
 //! mock's own profile in a way the mock cannot reproduce (the suite's `profile::unserved` lists

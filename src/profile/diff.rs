@@ -14,26 +14,33 @@ pub struct Change {
     pub question: String,
     /// The recorded class; `None` for a probe the snapshot does not have.
     pub before: Option<AnswerClass>,
+    /// Since when the recorded class held (the snapshot's date for the probe), if known.
+    pub since: Option<String>,
     /// The class now; `None` for a probe that no longer has an answer.
     pub after: Option<AnswerClass>,
 }
 
 impl Change {
     /// Plain words: `MFA-PROBE-BOOL-01: {"mfaEnabled": "true"} on a user whose value is false
-    /// was accepted with 200; stored as true; now rejected with 400 INVALID_REQUEST; nothing
-    /// changed`, then the attributes that changed besides.
+    /// was accepted with 200; stored as true (since 2026-12-01); now rejected with 400
+    /// INVALID_REQUEST; nothing changed`, then the attributes that changed besides.
     pub fn words(&self) -> String {
         let mut s = format!("{}: {}", self.probe, self.question);
+        let since = self
+            .since
+            .as_deref()
+            .map(|d| format!(" (since {d})"))
+            .unwrap_or_default();
         match (&self.before, &self.after) {
             (None, Some(a)) => {
                 let _ = write!(s, " is a new probe: {}", a.words());
             }
             (Some(b), None) => {
-                let _ = write!(s, " was {}; now no answer was recorded", b.words());
+                let _ = write!(s, " was {}{since}; now no answer was recorded", b.words());
             }
             (Some(b), Some(a)) => {
                 if b.words() != a.words() {
-                    let _ = write!(s, " was {}; now {}", b.words(), a.words());
+                    let _ = write!(s, " was {}{since}; now {}", b.words(), a.words());
                 } else {
                     let _ = write!(s, " is still {}, but", a.words());
                 }
@@ -49,6 +56,9 @@ impl Change {
                     .collect();
                 if !detail.is_empty() {
                     let _ = write!(s, " ({})", detail.join("; "));
+                }
+                if let (true, Some(d)) = (b.words() == a.words(), &self.since) {
+                    let _ = write!(s, "; the old answer held since {d}");
                 }
             }
             (None, None) => {}
@@ -74,6 +84,7 @@ pub fn diff(before: &Profile, after: &Profile) -> Vec<Change> {
                 probe: id.clone(),
                 question: a.or(b).map(|e| e.question.clone()).unwrap_or_default(),
                 before: b.map(|e| e.class.clone()),
+                since: b.and_then(|e| e.since.clone()),
                 after: a.map(|e| e.class.clone()),
             })
         })
@@ -129,11 +140,31 @@ mod tests {
              application/json, now application/hal+json)"
         );
         assert!(diff(&after, &after).is_empty());
+        // With the snapshot's dates, each change says since when the old answer held.
+        let mut dated = before.clone();
+        for entry in dated.entries.values_mut() {
+            entry.since = Some("2026-12-01".into());
+        }
+        let changes = diff(&dated, &after);
+        assert!(
+            changes[0]
+                .words()
+                .contains("accepted with 200; stored as true (since 2026-12-01); now rejected"),
+            "{}",
+            changes[0].words()
+        );
+        assert!(
+            changes[1]
+                .words()
+                .ends_with("now application/hal+json); the old answer held since 2026-12-01"),
+            "{}",
+            changes[1].words()
+        );
         after.entries.remove("MFA-PROBE-READ-01");
         assert!(
-            diff(&before, &after)[1]
+            diff(&dated, &after)[1]
                 .words()
-                .ends_with("now no answer was recorded")
+                .ends_with("(since 2026-12-01); now no answer was recorded")
         );
     }
 }

@@ -3,26 +3,31 @@
 //! Each probe (in the suite, `suite::profile::PROBES`) asks one question and records the
 //! [`AnswerClass`] of the answer (status, codes, media type, which headers are present, the
 //! body's shape, what was stored; never wording, ids or timestamps). The classes of all probes
-//! form the target's [`Profile`]: one sorted, target-independent document, kept as an insta
-//! snapshot `snapshots/profile__<name>.snap`. A profile that differs from its snapshot is the
-//! outcome CHANGED: [`diff`] says probe by probe, in plain words, what changed.
+//! form the target's [`Profile`], kept as an insta snapshot `snapshots/profile__<name>.snap`
+//! ([`snapshot`]): sorted by probe ID, with where and when it was recorded ([`Recorded`]) and,
+//! for each probe, since when it has answered as it does ([`Entry::since`]). A profile that
+//! differs from its snapshot is the outcome CHANGED: [`diff`] says probe by probe, in plain
+//! words, what the answer was, since when, and what it is now.
 //!
-//! This module is the profile's model, its answer classes and its diff. It sits below both the
-//! suite (which probes a target and records the profile) and the mock (which starts from a
-//! recorded profile, `mock::profile`), and imports neither.
+//! This module is the profile's model, its answer classes, its snapshot file and its diff. It
+//! sits below both the suite (which probes a target and records the profile) and the mock
+//! (which starts from a recorded profile, `mock::profile`), and imports neither.
 
 pub mod class;
 mod diff;
+pub mod snapshot;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use serde::{Deserialize, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use class::{AnswerClass, Stored};
 pub use diff::{Change, describe, diff};
+pub use snapshot::{Recorded, snapshot_body};
 
-/// One probe's entry in the profile: the question and the class of the answer.
+/// One probe's entry in the profile: the question, the class of the answer, and since when the
+/// target has answered so.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Entry {
     /// What was asked (the probe's question).
@@ -30,14 +35,69 @@ pub struct Entry {
     /// How the target answered.
     #[serde(flatten)]
     pub class: AnswerClass,
+    /// The date (`2026-12-01`, UTC) this answer was first seen: the run that recorded the
+    /// profile, or the run whose change to this answer was accepted. Absent in a profile just
+    /// measured, not yet dated against its snapshot.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
 }
 
-/// A target's behaviour profile: probe ID to entry, sorted by ID.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(transparent)]
+/// A target's behaviour profile: probe ID to entry, sorted by ID, and where and when it was
+/// recorded.
+///
+/// The document is `{"recorded": {…}, "probes": {"MFA-PROBE-…": {…}, …}}`; a bare map of
+/// probes (the format before the profile recorded its origin) still reads, without
+/// [`Profile::recorded`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Profile {
+    /// Where and when it was recorded; `None` for a profile just measured, or one in the
+    /// older format.
+    pub recorded: Option<Recorded>,
     /// The entries.
     pub entries: BTreeMap<String, Entry>,
+}
+
+#[derive(Serialize)]
+struct DocumentOut<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    recorded: Option<&'a Recorded>,
+    probes: &'a BTreeMap<String, Entry>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum DocumentIn {
+    Current {
+        #[serde(default)]
+        recorded: Option<Recorded>,
+        probes: BTreeMap<String, Entry>,
+    },
+    Bare(BTreeMap<String, Entry>),
+}
+
+impl Serialize for Profile {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        DocumentOut {
+            recorded: self.recorded.as_ref(),
+            probes: &self.entries,
+        }
+        .serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Profile {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        Ok(match DocumentIn::deserialize(deserializer)? {
+            DocumentIn::Current { recorded, probes } => Profile {
+                recorded,
+                entries: probes,
+            },
+            DocumentIn::Bare(entries) => Profile {
+                recorded: None,
+                entries,
+            },
+        })
+    }
 }
 
 /// A profile read from a file that is not one.
@@ -78,53 +138,6 @@ impl Profile {
     }
 }
 
-/// The content of an insta snapshot file: what follows its `---` … `---` header, or the whole
-/// text when there is none.
-pub fn snapshot_body(text: &str) -> &str {
-    let Some(rest) = text.strip_prefix("---\n") else {
-        return text;
-    };
-    match rest.find("\n---\n") {
-        Some(at) => &rest[at + 5..],
-        None => text,
-    }
-}
-
-/// `snapshots/profile__<name>.snap` under `root`.
-pub fn snapshot_path(root: &Path, name: &str) -> PathBuf {
-    root.join("snapshots").join(format!("profile__{name}.snap"))
-}
-
-/// How to accept a changed profile.
-pub const REVIEW_HELP: &str = "review the new profile with `cargo insta review` (install it with \
-`cargo install cargo-insta`), or accept it with `INSTA_UPDATE=always cargo test --test conformance \
-profile` and read `git diff snapshots/`; then commit the snapshot.";
-
-/// The description line of a profile snapshot.
-pub fn snapshot_description(name: &str) -> String {
-    format!(
-        "behaviour profile `{name}`: how the target answers what the documentation leaves open \
-         (probe ID: question and answer class)"
-    )
-}
-
-/// A complete insta snapshot file holding `document`, as insta itself writes it.
-pub fn snapshot_file(name: &str, document: &str) -> String {
-    format!(
-        "---\nsource: tests/conformance.rs\ndescription: {}\n---\n{document}\n",
-        serde_json::to_string(&snapshot_description(name)).unwrap_or_default()
-    )
-}
-
-/// What the first run for a profile prints: how to review and commit it.
-pub fn first_run_help(name: &str, shown: &str) -> String {
-    format!(
-        "Record it against the target with `PINGONE_PROFILE={name} cargo test --test conformance \
-         profile` (outside CI), read {shown} (each probe's question and how the target answered), \
-         and commit it: later runs are checked against it."
-    )
-}
-
 /// Profiles for unit tests.
 #[cfg(test)]
 pub(crate) mod testing {
@@ -151,6 +164,7 @@ pub(crate) mod testing {
             _ => "?",
         };
         Profile {
+            recorded: None,
             entries: entries
                 .iter()
                 .map(|(id, c)| {
@@ -159,6 +173,7 @@ pub(crate) mod testing {
                         Entry {
                             question: question(id).into(),
                             class: c.clone(),
+                            since: None,
                         },
                     )
                 })
@@ -187,5 +202,15 @@ mod tests {
         assert_eq!(Profile::parse(&doc).unwrap(), p);
         assert!(doc.find("MFA-PROBE-BOOL-01") < doc.find("MFA-PROBE-READ-01"));
         assert!(Profile::parse("---\nx\n---\nnot json").is_err());
+        // Dated, with its origin first.
+        let now = Recorded::now("https://api.pingone.eu/v1", "env-1", "tenant");
+        let dated = snapshot::dated(&p, None, &now);
+        let doc = dated.to_document();
+        assert!(doc.starts_with("{\n  \"recorded\": {\n    \"api_host\": \"api.pingone.eu\""));
+        assert!(doc.contains(&format!("\"since\": \"{}\"", now.first_recorded)));
+        assert_eq!(Profile::parse(&doc).unwrap(), dated);
+        // The older format, a bare map of probes, still reads.
+        let bare = serde_json::to_string(&p.entries).unwrap();
+        assert_eq!(Profile::parse(&bare).unwrap(), p);
     }
 }

@@ -8,21 +8,31 @@
 //! - `pass`, `warn`, `known_deviation` and `fixed_deviation` pass; their findings and reasons
 //!   are in `<system-out>`.
 //!
+//! The behaviour profile, when the run has one, is a testcase of its own, `profile`: CHANGED is
+//! a `<failure type="changed">` (a CI dashboard shows it; it is never a pass), a broken
+//! invariant a `<failure type="MUST">`, no snapshot in CI a `<failure type="unrecorded">`, a
+//! probe without an answer an `<error>`; the first recording passes.
+//!
 //! nextest's own JUnit file cannot make this distinction (every failing test is a `<failure>`
 //! there), so the nightly workflow writes this one from the results (`conformance-report
 //! junit`).
 
 use std::fmt::Write as _;
 
+use super::profile::ProfileRecord;
 use super::{CaseRecord, Results};
 
 /// The JUnit XML document.
 pub fn junit(results: &Results) -> String {
     let count = |label: &str| results.cases.iter().filter(|c| c.outcome == label).count();
     let missing = results.missing_cases();
-    let tests = results.cases.len() + missing.len();
-    let failures = count("fail");
-    let errors = count("error") + missing.len();
+    let profile = results.profile.as_ref();
+    let profile_is = |outcomes: &[&str]| {
+        usize::from(profile.is_some_and(|p| outcomes.contains(&p.outcome.as_str())))
+    };
+    let tests = results.cases.len() + missing.len() + usize::from(profile.is_some());
+    let failures = count("fail") + profile_is(&["changed", "fail", "unrecorded"]);
+    let errors = count("error") + missing.len() + profile_is(&["error"]);
     let skipped = count("skipped");
     let secs = |ms: u64| format!("{}.{:03}", ms / 1000, ms % 1000);
     let total_ms: u64 = results.cases.iter().map(|c| c.duration_ms).sum();
@@ -65,7 +75,62 @@ pub fn junit(results: &Results) -> String {
              process died before recording\"/>\n    </testcase>"
         );
     }
+    if let Some(p) = profile {
+        s.push_str(&profile_testcase(p));
+    }
     s.push_str("  </testsuite>\n</testsuites>\n");
+    s
+}
+
+/// The behaviour profile as a testcase of its own.
+fn profile_testcase(p: &ProfileRecord) -> String {
+    let mut s = String::from(
+        "    <testcase name=\"profile\" classname=\"conformance.profile\" time=\"0.000\">\n",
+    );
+    let mut out = format!(
+        "behaviour profile {}: {}\n",
+        p.name,
+        p.outcome.to_uppercase()
+    );
+    for c in &p.changes {
+        let _ = writeln!(out, "  {}", c.words);
+    }
+    for v in &p.violations {
+        let _ = writeln!(out, "  {v}");
+    }
+    let n = p.changes.len();
+    let probes = |n: usize| format!("{n} probe{}", if n == 1 { "" } else { "s" });
+    let first = |lines: &[String]| lines.first().cloned().unwrap_or_default();
+    let element = match p.outcome.as_str() {
+        "changed" => Some((
+            "failure",
+            "changed",
+            format!(
+                "CHANGED: {} answered differently from snapshots/profile__{}.snap: {}",
+                probes(n),
+                p.name,
+                p.changes.first().map_or("", |c| c.words.as_str())
+            ),
+        )),
+        "fail" => Some(("failure", "MUST", first(&p.violations))),
+        "unrecorded" => Some(("failure", "unrecorded", first(&p.violations))),
+        "error" => Some((
+            "error",
+            "target unavailable",
+            format!("inconclusive: {}", first(&p.violations)),
+        )),
+        _ => None,
+    };
+    if let Some((kind, type_, message)) = element {
+        let _ = writeln!(
+            s,
+            "      <{kind} type=\"{type_}\" message=\"{}\">{}</{kind}>",
+            xml(&message),
+            xml(&out)
+        );
+    }
+    let _ = writeln!(s, "      <system-out>{}</system-out>", xml(&out));
+    s.push_str("    </testcase>\n");
     s
 }
 

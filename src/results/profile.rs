@@ -26,6 +26,9 @@ pub struct ChangeRecord {
     /// The class in the snapshot, if the snapshot had the probe.
     #[serde(default)]
     pub before: Option<AnswerClass>,
+    /// Since when the class in the snapshot held, if the snapshot says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
     /// The class now, if the probe was answered.
     #[serde(default)]
     pub after: Option<AnswerClass>,
@@ -36,8 +39,8 @@ pub struct ChangeRecord {
 pub struct ProfileRecord {
     /// The profile's name (`PINGONE_PROFILE`).
     pub name: String,
-    /// `pass`, `changed`, `fail` (a broken invariant), `error` (a probe got no answer) or
-    /// `recorded` (the first run).
+    /// `pass`, `changed`, `fail` (a broken invariant), `error` (a probe got no answer),
+    /// `recorded` (the first run) or `unrecorded` (no snapshot, in CI, which records none).
     pub outcome: String,
     /// The profile as measured.
     pub profile: Profile,
@@ -71,6 +74,7 @@ impl ProfileRecord {
                     probe: c.probe.clone(),
                     words: c.words(),
                     before: c.before.clone(),
+                    since: c.since.clone(),
                     after: c.after.clone(),
                 })
                 .collect(),
@@ -152,6 +156,11 @@ pub fn render_profile(p: &ProfileRecord) -> String {
             md(&p.name)
         ),
         "recorded" => "recorded for the first time: review and commit the snapshot".to_string(),
+        "unrecorded" => format!(
+            "**FAIL**: no `snapshots/profile__{}.snap` for this target, and CI records none; \
+             record it on a machine against the same target and commit it",
+            md(&p.name)
+        ),
         "fail" => "**FAIL**: a probe broke an invariant".to_string(),
         "error" => "**ERROR**: inconclusive, the target did not answer every probe; not compared \
                     with the snapshot"
@@ -159,6 +168,9 @@ pub fn render_profile(p: &ProfileRecord) -> String {
         other => md(other),
     };
     let _ = writeln!(s, "Profile: {verdict}.");
+    if let Some(r) = &p.profile.recorded {
+        let _ = writeln!(s, "\nRecorded from {}.", md(&r.words()));
+    }
     if !p.changes.is_empty() {
         s.push_str("\n### Changes\n\n");
         for c in &p.changes {
@@ -168,7 +180,12 @@ pub fn render_profile(p: &ProfileRecord) -> String {
         for c in &p.changes {
             let _ = writeln!(s, "  {}", c.probe);
             if let Some(b) = &c.before {
-                let _ = writeln!(s, "- {}", class_cell(b));
+                let since = c
+                    .since
+                    .as_deref()
+                    .map(|d| format!(" (since {d})"))
+                    .unwrap_or_default();
+                let _ = writeln!(s, "- {}{since}", class_cell(b));
             }
             if let Some(a) = &c.after {
                 let _ = writeln!(s, "+ {}", class_cell(a));
@@ -182,14 +199,15 @@ pub fn render_profile(p: &ProfileRecord) -> String {
             let _ = writeln!(s, "- {}", md(v));
         }
     }
-    s.push_str("\n| Probe | Question | Answer class |\n| --- | --- | --- |\n");
+    s.push_str("\n| Probe | Question | Answer class | Since |\n| --- | --- | --- | --- |\n");
     for (id, entry) in &p.profile.entries {
         let _ = writeln!(
             s,
-            "| {} | {} | {} |",
+            "| {} | {} | {} | {} |",
             md(id),
             code(&entry.question),
-            md(&class_cell(&entry.class))
+            md(&class_cell(&entry.class)),
+            entry.since.as_deref().map(md).unwrap_or_default()
         );
     }
     s
@@ -237,7 +255,7 @@ pub fn compare_profiles(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::profile::{Entry, Stored, diff};
+    use crate::profile::{Change, Entry, Stored, diff};
 
     fn class(status: u16, code: Option<&str>, stored: Stored) -> AnswerClass {
         AnswerClass {
@@ -258,6 +276,7 @@ mod tests {
             Entry {
                 question: "{\"mfaEnabled\": \"true\"}".into(),
                 class: c,
+                since: Some("2026-12-01".into()),
             },
         );
         p
@@ -276,13 +295,13 @@ mod tests {
             "{text}"
         );
         assert!(
-            text.contains("- 200; application/json; Correlation-Id; body {code, details, id, message}; stored as true\n+ 400 INVALID_REQUEST;"),
+            text.contains("- 200; application/json; Correlation-Id; body {code, details, id, message}; stored as true (since 2026-12-01)\n+ 400 INVALID_REQUEST;"),
             "{text}"
         );
         assert!(
             text.contains(
                 "| MFA-PROBE-BOOL-01 | `{\"mfaEnabled\": \"true\"}` | 400 INVALID_REQUEST;"
-            ),
+            ) && text.contains("nothing changed | 2026-12-01 |"),
             "{text}"
         );
         let unchanged = ProfileRecord::new("tenant", "pass", &after, &[], Vec::new());
@@ -313,11 +332,63 @@ mod tests {
         assert!(changed, "{text}");
         assert!(text.contains("**1 probe answered differently**"), "{text}");
         assert!(
-            text.contains("was accepted with 200; stored as true; now rejected with 400 INVALID"),
+            text.contains("was accepted with 200; stored as true (since 2026-12-01); now rejected with 400 INVALID"),
             "{text}"
         );
         let none = crate::results::Results::new(run.clone(), Vec::new());
         assert!(compare_profiles(&none, &a, "mock", "tenant").is_none());
+    }
+
+    /// A changed profile is a JUnit failure of its own type and the report's headline, never a
+    /// pass; a missing one in CI fails; the first recording passes.
+    #[test]
+    fn a_changed_profile_fails_visibly_in_junit_and_the_headline() {
+        let run: crate::results::RunInfo = serde_json::from_value(serde_json::json!({
+            "target": "Tenant", "api_url": "u", "environment_id": "e", "timestamp": "t",
+            "crate_version": "v"
+        }))
+        .unwrap();
+        let before = profile(class(200, None, Stored::SetTrue));
+        let after = profile(class(400, Some("INVALID_REQUEST"), Stored::Unchanged));
+        let changes = diff(&before, &after);
+        let results =
+            |outcome: &str, changes: &[Change], violations: Vec<String>| crate::results::Results {
+                profile: Some(ProfileRecord::new(
+                    "eu-1", outcome, &after, changes, violations,
+                )),
+                ..crate::results::Results::new(run.clone(), Vec::new())
+            };
+        let changed = results("changed", &changes, Vec::new());
+        let junit = crate::results::junit(&changed);
+        assert!(
+            junit.contains(" failures=\"1\" ")
+                && junit.contains("<testcase name=\"profile\" classname=\"conformance.profile\"")
+                && junit.contains(
+                    "<failure type=\"changed\" message=\"CHANGED: 1 probe answered differently \
+                     from snapshots/profile__eu-1.snap: MFA-PROBE-BOOL-01: "
+                )
+                && junit.contains("(since 2026-12-01); now rejected with 400 INVALID_REQUEST"),
+            "{junit}"
+        );
+        let report = crate::results::render(&changed);
+        assert!(report.contains("**Result: CHANGED: 1 probe**"), "{report}");
+        assert!(!report.contains("Result: PASS"), "{report}");
+
+        let unrecorded = results("unrecorded", &[], vec!["no behaviour profile …".into()]);
+        assert!(
+            crate::results::junit(&unrecorded)
+                .contains("<failure type=\"unrecorded\" message=\"no behaviour profile …\"")
+        );
+        assert!(crate::results::render(&unrecorded).contains("**Result: FAIL**"));
+        let error = results("error", &[], vec!["MFA-PROBE-BOOL-01: no answer".into()]);
+        assert!(crate::results::junit(&error).contains("<error type=\"target unavailable\""));
+        let recorded = results("recorded", &[], Vec::new());
+        let junit = crate::results::junit(&recorded);
+        assert!(
+            junit.contains(" failures=\"0\" ") && !junit.contains("<failure"),
+            "{junit}"
+        );
+        assert!(crate::results::render(&recorded).contains("**Result: PASS**"));
     }
 
     #[test]

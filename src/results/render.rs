@@ -123,11 +123,30 @@ fn summary(results: &Results) -> String {
         .filter(|c| c.outcome == "error")
         .map(|c| c.id.as_str())
         .collect();
-    let verdict = match (failed.is_empty(), errors.is_empty()) {
+    let profile = results.profile.as_ref();
+    let profile_outcome = profile.map_or("", |p| p.outcome.as_str());
+    // A profile that broke an invariant or is missing in CI fails the run; one whose probes
+    // did not all answer makes it inconclusive.
+    let profile_failed = matches!(profile_outcome, "fail" | "unrecorded");
+    let profile_error = profile_outcome == "error";
+    let mut verdict = match (
+        failed.is_empty() && !profile_failed,
+        errors.is_empty() && !profile_error,
+    ) {
         (true, true) => "PASS".to_string(),
         (true, false) => format!("ERROR, {INCONCLUSIVE}"),
         (false, _) => "FAIL".to_string(),
     };
+    // A changed profile is never a pass: it says how many probes changed.
+    if let Some(p) = profile.filter(|_| profile_outcome == "changed") {
+        let n = p.changes.len();
+        let changed = format!("CHANGED: {n} probe{}", if n == 1 { "" } else { "s" });
+        verdict = if verdict == "PASS" {
+            changed
+        } else {
+            format!("{verdict}, {changed}")
+        };
+    }
     let mut parts: Vec<String> = OUTCOMES
         .iter()
         // Errors are counted only when there are some: most runs have none.
@@ -172,6 +191,14 @@ fn summary(results: &Results) -> String {
             if errors.len() == 1 { "" } else { "s" },
             md(&errors.join(", ")),
             md(first)
+        );
+    }
+    if let Some(p) = profile.filter(|_| profile_outcome != "pass") {
+        let _ = writeln!(
+            s,
+            "\nBehaviour profile `{}`: {} (see its section below).",
+            md(&p.name),
+            md(&p.outcome.to_uppercase())
         );
     }
     let missing = results.missing_cases();

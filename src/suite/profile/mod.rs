@@ -1,9 +1,13 @@
 //! The behaviour profile's probes and their recording: each [probe](probes::PROBES) asks one
 //! question of a target through a [`Session`] and records the class of the answer; [`record`]
-//! assembles the target's [`Profile`]. The model, the answer classes and the diff live in
-//! [`crate::profile`], below both the suite and the mock. The profile is kept as
-//! `snapshots/profile__<name>.snap` (the name from `PINGONE_PROFILE`: `mock` for the bundled
-//! mock, `tenant` otherwise).
+//! assembles the target's [`Profile`]. The model, the answer classes, the snapshot and the diff
+//! live in [`crate::profile`], below both the suite and the mock.
+//!
+//! A profile belongs to the target it was recorded from: it is kept as
+//! `snapshots/profile__<name>.snap` ([`snapshot_dir`] when `PINGONE_PROFILE_DIR` moves it), the
+//! name from `PINGONE_PROFILE`, else `mock` for the bundled mock and, for anything configured, a
+//! name of the target's own ([`profile_name`]: its region, or API host, and environment ID), so
+//! that two tenants never share one by default.
 
 pub mod probes;
 
@@ -11,8 +15,10 @@ use std::sync::Arc;
 
 pub use probes::{PROBES, Probe, Violation, run_probe};
 
-use super::session::{Session, TargetKind};
-use crate::profile::{Change, Entry, Profile, diff};
+use super::session::{Session, TargetInfo, TargetKind};
+use crate::config::{Region, RunConfig};
+use crate::profile::snapshot::{api_host, default_dir};
+use crate::profile::{Change, Entry, Profile, Recorded, diff};
 
 /// What a profile run gives: the profile and the invariants any probe broke.
 #[derive(Debug, Default)]
@@ -40,6 +46,7 @@ pub async fn record(session: Arc<Session>) -> ProfileRun {
                         Entry {
                             question: probe.question.to_string(),
                             class,
+                            since: None,
                         },
                     );
                 }
@@ -73,27 +80,122 @@ pub async fn unserved(
     Ok(diff(wanted, &run.profile))
 }
 
-/// The profile's name: `PINGONE_PROFILE` if set, else `mock` for the bundled mock and `tenant`
-/// for anything configured.
-pub fn profile_name(configured: Option<&str>, kind: TargetKind) -> String {
-    match configured {
-        Some(name) => name.to_string(),
-        None if kind == TargetKind::EmbeddedMock => "mock".into(),
-        None => "tenant".into(),
+/// The profile's name: `PINGONE_PROFILE` if set, else `mock` for the bundled mock, else the
+/// target's own: its region's code (or, for another host, the host) and the environment ID, as
+/// in `eu-9c052a8a-14be-44e4-8f07-2662569994ce` or `127-0-0-1-8080-9c05…`.
+pub fn profile_name(configured: Option<&str>, target: &TargetInfo) -> String {
+    if let Some(name) = configured {
+        return name.to_string();
     }
+    if target.kind == TargetKind::EmbeddedMock {
+        return "mock".into();
+    }
+    let slug = |s: &str| -> String {
+        s.to_ascii_lowercase()
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join("-")
+    };
+    let host = api_host(&target.api_url);
+    let environment = slug(&target.environment_id);
+    let place = Region::ALL
+        .iter()
+        .find(|r| api_host(&r.api_url()) == host)
+        .map_or_else(|| slug(&host), |r| r.code().to_ascii_lowercase());
+    // A profile name has at most 64 characters: the environment ID is kept whole.
+    let room = 64usize.saturating_sub(environment.len() + 1).max(1);
+    let place: String = place.chars().take(room).collect();
+    let name = format!("{}-{environment}", place.trim_end_matches('-'));
+    name.chars().take(64).collect()
+}
+
+/// Where the profile snapshots are: `PINGONE_PROFILE_DIR`, else the repository's `snapshots/`.
+pub fn snapshot_dir(run: &RunConfig) -> std::path::PathBuf {
+    run.profile_dir.clone().unwrap_or_else(default_dir)
+}
+
+/// Where and when this session's profile is recorded: its API host, environment, kind of
+/// target, today and this suite's version.
+pub fn recorded_now(session: &Session) -> Recorded {
+    let target = match session.target.kind {
+        TargetKind::EmbeddedMock => "embedded mock",
+        TargetKind::Mock => "mock",
+        TargetKind::StandaloneMock => "standalone mock",
+        TargetKind::Tenant => "tenant",
+    };
+    Recorded::now(
+        &session.target.api_url,
+        &session.target.environment_id,
+        target,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{Credentials, TokenAuthMethod};
+
+    fn target(kind: TargetKind, api_url: &str) -> TargetInfo {
+        TargetInfo {
+            kind,
+            api_url: api_url.into(),
+            auth_url: String::new(),
+            worker_environment_id: None,
+            environment_id: "9C052A8A-14be-44e4-8f07-2662569994ce".into(),
+            credentials: Credentials::Client {
+                client_id: "c".into(),
+                client_secret: crate::secret::Secret::new("s"),
+                method: TokenAuthMethod::Basic,
+            },
+            population_id: None,
+            test_user_id: None,
+            readonly_client: None,
+        }
+    }
 
     #[test]
-    fn names_default_by_target() {
-        assert_eq!(profile_name(None, TargetKind::EmbeddedMock), "mock");
-        assert_eq!(profile_name(None, TargetKind::Tenant), "tenant");
+    fn names_default_by_target_and_two_tenants_never_share_one() {
+        let eu = "https://api.pingone.eu/v1";
         assert_eq!(
-            profile_name(Some("eu-sandbox"), TargetKind::Tenant),
+            profile_name(
+                None,
+                &target(TargetKind::EmbeddedMock, "http://127.0.0.1:1/v1")
+            ),
+            "mock"
+        );
+        assert_eq!(
+            profile_name(None, &target(TargetKind::Tenant, eu)),
+            "eu-9c052a8a-14be-44e4-8f07-2662569994ce"
+        );
+        assert_eq!(
+            profile_name(
+                None,
+                &target(TargetKind::Tenant, "https://api.pingone.com/v1")
+            ),
+            "na-9c052a8a-14be-44e4-8f07-2662569994ce"
+        );
+        assert_eq!(
+            profile_name(
+                None,
+                &target(TargetKind::StandaloneMock, "http://127.0.0.1:8080/v1")
+            ),
+            "127-0-0-1-8080-9c052a8a-14be-44e4-8f07-2662569994ce"
+        );
+        let long = format!("https://{}.example/v1", "x".repeat(80));
+        let name = profile_name(None, &target(TargetKind::Tenant, &long));
+        assert!(name.len() <= 64 && name.ends_with("-9c052a8a-14be-44e4-8f07-2662569994ce"));
+        assert_eq!(
+            profile_name(Some("eu-sandbox"), &target(TargetKind::Tenant, eu)),
             "eu-sandbox"
         );
+        for kind in [TargetKind::Tenant, TargetKind::StandaloneMock] {
+            let name = profile_name(None, &target(kind, &long));
+            assert!(
+                name.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
+                "{name}"
+            );
+        }
     }
 }

@@ -1,0 +1,132 @@
+//! Driving the binaries as a user would: the conformance test binary, and a standalone
+//! `pingone-mock` in a child process, with what its banner says and the `PINGONE_*` variables
+//! that point the suite at it.
+
+use std::io::{BufRead as _, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::OnceLock;
+
+/// The conformance test binary: the newest `conformance-<hash>` next to this test's own
+/// binary (cargo, and nextest, build every test binary before running any, so under `cargo
+/// test` it is current; run `cargo test --test conformance --no-run` first when running one
+/// test file alone after a change).
+pub fn conformance_binary() -> &'static Path {
+    static BIN: OnceLock<PathBuf> = OnceLock::new();
+    BIN.get_or_init(|| {
+        let me = std::env::current_exe().expect("current exe");
+        let dir = me.parent().expect("deps dir");
+        let newest = std::fs::read_dir(dir)
+            .expect("deps dir")
+            .flatten()
+            .filter(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.strip_prefix("conformance-").is_some_and(|hash| {
+                    hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit())
+                })
+            })
+            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
+            .max();
+        let (built, path) =
+            newest.expect("the conformance test binary is built (cargo test builds it)");
+        // It links the library: older than the newest library build means stale.
+        let library = std::fs::read_dir(dir)
+            .expect("deps dir")
+            .flatten()
+            .filter(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                name.starts_with("libpingone_mfa_conformance-") && name.ends_with(".rlib")
+            })
+            .filter_map(|e| e.metadata().ok()?.modified().ok())
+            .max();
+        assert!(
+            library.is_none_or(|lib| lib <= built),
+            "{} is older than the library: run the whole `cargo test`, or `cargo test --test \
+             conformance --no-run` first",
+            path.display()
+        );
+        path
+    })
+}
+
+/// What a `pingone-mock` child started with a piped stdout prints up to its "Press Ctrl-C"
+/// line.
+pub fn banner(child: &mut Child) -> Vec<String> {
+    let stdout = child.stdout.take().expect("stdout");
+    let mut banner = Vec::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.expect("banner");
+        let done = line.starts_with("Press Ctrl-C");
+        banner.push(line);
+        if done {
+            break;
+        }
+    }
+    banner
+}
+
+/// A standalone mock in a child process (killed when dropped), and what its banner says.
+pub struct StandaloneMock {
+    pub child: Child,
+    pub api_url: String,
+    pub auth_url: String,
+    pub environment_id: String,
+    pub client_id: String,
+    pub client_secret: String,
+    pub test_user: String,
+}
+
+impl StandaloneMock {
+    /// `pingone-mock --port 0 --seed-user existing-person` with `args` besides.
+    pub fn start(args: &[&str]) -> StandaloneMock {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pingone-mock"))
+            .args(["--port", "0", "--seed-user", "existing-person"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .expect("pingone-mock starts");
+        let banner = banner(&mut child);
+        let field = |label: &str| {
+            banner
+                .iter()
+                .find_map(|l| l.trim_start().strip_prefix(label))
+                .map(|rest| {
+                    rest.split_whitespace()
+                        .next()
+                        .unwrap_or_default()
+                        .to_string()
+                })
+                .unwrap_or_else(|| panic!("no {label} in the banner: {banner:#?}"))
+        };
+        StandaloneMock {
+            api_url: field("API base URL"),
+            auth_url: field("auth base URL"),
+            environment_id: field("environment id"),
+            client_id: field("client id"),
+            client_secret: field("client secret"),
+            test_user: field("seeded user"),
+            child,
+        }
+    }
+
+    /// The variables that point the suite at this mock, as at a tenant (add
+    /// `PINGONE_TARGET_KIND=mock` to declare it a mock).
+    pub fn target_variables(&self) -> [(&'static str, &str); 6] {
+        [
+            ("PINGONE_API_URL", &self.api_url),
+            ("PINGONE_AUTH_URL", &self.auth_url),
+            ("PINGONE_ENVIRONMENT_ID", &self.environment_id),
+            ("PINGONE_CLIENT_ID", &self.client_id),
+            ("PINGONE_CLIENT_SECRET", &self.client_secret),
+            ("PINGONE_TEST_USER_ID", &self.test_user),
+        ]
+    }
+}
+
+impl Drop for StandaloneMock {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
