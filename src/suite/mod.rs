@@ -1,7 +1,8 @@
 //! The conformance suite as a library: cases as data ([`cases`]: what each sends and what it
 //! accepts), one runner that performs them against any target ([`runner`]) and hands every
 //! answer to one checker, sessions with token handling and the production safety check
-//! ([`session`]), and the known-deviation list ([`deviations`]).
+//! ([`session`]) that time every request they send ([`requests`]), and the known-deviation
+//! list ([`deviations`]).
 //!
 //! Inside: the result model ([`outcome`]), the case vocabulary (`model.rs`, `expect.rs`,
 //! re-exported by [`cases`]), the per-case context (`ctx.rs`), the checker (`checker.rs`), one
@@ -25,6 +26,7 @@ mod model;
 pub mod outcome;
 pub mod privacy;
 pub mod profile;
+pub mod requests;
 pub mod runner;
 pub mod session;
 mod sources;

@@ -17,6 +17,7 @@ use crate::secret::Secret;
 
 use super::deviations::{Deviation, KNOWN_DEVIATIONS};
 use super::guard::{self, Guard};
+use super::requests::RequestLog;
 
 /// Prefix of every username the suite creates; the sweep deletes only these.
 pub const USER_PREFIX: &str = "conformance-";
@@ -173,8 +174,13 @@ pub struct Session {
     _mock: Option<MockPingOne>,
 }
 
-/// The cached access token and its expiry.
-pub(crate) type TokenCache = tokio::sync::Mutex<Option<(Secret, Instant, Instant)>>;
+/// What a session and its guard share: the cached access token with its issue and expiry
+/// times, and the log of every request sent with the session's credentials.
+#[derive(Debug, Default)]
+pub(crate) struct TokenCache {
+    token: tokio::sync::Mutex<Option<(Secret, Instant, Instant)>>,
+    log: RequestLog,
+}
 
 impl Session {
     /// Open a session from configuration: the embedded mock when nothing is configured, the
@@ -222,7 +228,7 @@ impl Session {
         } else {
             Vec::new()
         };
-        let token = Arc::new(TokenCache::new(None));
+        let token = Arc::new(TokenCache::default());
         // A mock started in-process dies with the run, so only a server reached through the
         // variables gets a state file for its test user.
         let state_dir = matches!(target.kind, TargetKind::Tenant | TargetKind::StandaloneMock)
@@ -320,7 +326,7 @@ impl Session {
             // The token may have expired sooner than its `expires_in` said (or said nothing):
             // drop it, and try once more with a new one. Tokens expire, and a short-lived one
             // may be stale by the time a queued request goes out.
-            *self.token.lock().await = None;
+            *self.token.token.lock().await = None;
             result = send_with(&self.target, &self.http, &self.token, request).await;
         }
         if let Ok(ex) = &result {
@@ -340,7 +346,16 @@ impl Session {
             Credentials::Client { method, .. } => *method,
             Credentials::AccessToken(_) => TokenAuthMethod::Basic,
         };
-        request_token_at(&self.target, &self.http, client_id, client_secret, method).await
+        let log = &self.token.log;
+        request_token_at(
+            &self.target,
+            &self.http,
+            log,
+            client_id,
+            client_secret,
+            method,
+        )
+        .await
     }
 
     /// A new token of the read-only worker (`PINGONE_READONLY_CLIENT_ID`), or `None` when
@@ -371,9 +386,15 @@ impl Session {
                 certificate: false,
             });
         }
-        self.http
-            .send(request.auth(Auth::SessionBearer), Some(bearer), None)
-            .await
+        timed(&self.token.log, request.auth(Auth::SessionBearer), |r| {
+            self.http.send(r, Some(bearer), None)
+        })
+        .await
+    }
+
+    /// Every request this session has sent so far, timed (see [`RequestLog`]).
+    pub fn requests(&self) -> &RequestLog {
+        &self.token.log
     }
 
     /// The id of the user with this username, if there is one (`GET users?filter=username eq
@@ -593,7 +614,7 @@ pub(crate) async fn obtain_token(
             method,
         } => (client_id, client_secret, *method),
     };
-    let mut cached = cache.lock().await;
+    let mut cached = cache.token.lock().await;
     if let Some((token, issued, expiry)) = cached.as_ref() {
         // Refreshed with a minute left, or half its lifetime for a short-lived token.
         let margin = Duration::from_secs(60).min((*expiry - *issued) / 2);
@@ -603,7 +624,7 @@ pub(crate) async fn obtain_token(
     }
     let issued = Instant::now();
     let (secret, lifetime) =
-        request_token_at(target, http, client_id, client_secret, method).await?;
+        request_token_at(target, http, &cache.log, client_id, client_secret, method).await?;
     *cached = Some((
         secret.clone(),
         issued,
@@ -617,6 +638,7 @@ pub(crate) async fn obtain_token(
 pub(crate) async fn request_token_at(
     target: &TargetInfo,
     http: &HttpClient,
+    log: &RequestLog,
     client_id: &str,
     client_secret: &Secret,
     method: TokenAuthMethod,
@@ -640,17 +662,18 @@ pub(crate) async fn request_token_at(
         .auth(auth)
         // Asking for a token again changes nothing on the server.
         .retry_safe(true);
-    let exchange = http
-        .send(request, None, Some((client_id, client_secret)))
-        .await
-        .map_err(|e| {
-            let message = format!("POST {url}: {}", e.message);
-            if e.certificate {
-                SessionError::Certificate(message)
-            } else {
-                SessionError::Unavailable(message)
-            }
-        })?;
+    let exchange = timed(log, request, |r| {
+        http.send(r, None, Some((client_id, client_secret)))
+    })
+    .await
+    .map_err(|e| {
+        let message = format!("POST {url}: {}", e.message);
+        if e.certificate {
+            SessionError::Certificate(message)
+        } else {
+            SessionError::Unavailable(message)
+        }
+    })?;
     if let Some(why) = exchange.unavailable() {
         return Err(SessionError::Unavailable(format!(
             "POST {url}: {why}: {}",
@@ -744,5 +767,24 @@ pub(crate) async fn send_with(
         } => Some((client_id.as_str(), client_secret)),
         Credentials::AccessToken(_) => None,
     };
-    http.send(request, bearer.as_ref(), basic).await
+    timed(&cache.log, request, |r| {
+        http.send(r, bearer.as_ref(), basic)
+    })
+    .await
+}
+
+/// Send `request` with `send` and note it, its answer and its time in `log`.
+async fn timed<F>(
+    log: &RequestLog,
+    request: Request,
+    send: impl FnOnce(Request) -> F,
+) -> Result<Exchange, TransportError>
+where
+    F: Future<Output = Result<Exchange, TransportError>>,
+{
+    let started = Instant::now();
+    let noted = request.clone();
+    let result = send(request).await;
+    log.observe(&noted, &result, started.elapsed());
+    result
 }
