@@ -460,7 +460,7 @@ async fn every_fault_is_caught_by_its_target_and_every_case_is_a_target() {
     // attribution never reaches KILLS.md, and no stray value of the variable rewrites it.
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/KILLS.md");
     let update = std::env::var_os("UPDATE_KILLS");
-    if update.as_deref() == Some("1".as_ref()) {
+    if rewrite_kills(update.as_deref()) {
         std::fs::write(path, &markdown).expect("write KILLS.md");
         return;
     }
@@ -473,6 +473,21 @@ async fn every_fault_is_caught_by_its_target_and_every_case_is_a_target() {
             None => String::new(),
         }
     );
+}
+
+/// Whether the value of `UPDATE_KILLS` asks for KILLS.md to be rewritten: only `1` does (an
+/// empty value, `0`, `true` or `yes` leave it to be compared).
+fn rewrite_kills(value: Option<&std::ffi::OsStr>) -> bool {
+    value == Some("1".as_ref())
+}
+
+#[test]
+fn only_update_kills_1_rewrites_kills_md() {
+    assert!(rewrite_kills(Some("1".as_ref())));
+    for other in ["", "0", "true", "yes", " 1"] {
+        assert!(!rewrite_kills(Some(other.as_ref())), "{other:?}");
+    }
+    assert!(!rewrite_kills(None));
 }
 
 /// Attribution on made-up findings: only the target's exact check, in each target case, at
