@@ -941,6 +941,77 @@ async fn sweep_pages_through_a_server_without_usable_cursor_links() {
     assert_eq!(mock.user_count(), 1);
 }
 
+/// The sweep, against a server that ignores `filter` and lists everyone (issue 20), reads
+/// every page, counts the users outside its filter without naming them, keeps a hand-made
+/// `conformance-` account and deletes exactly the suite's users.
+#[tokio::test]
+async fn sweep_deletes_only_the_suites_users_from_a_listing_of_everyone() {
+    // Other people's accounts, listed first: five pages' worth with two to a page.
+    const OTHERS: &[&str] = &[
+        "alice", "bob", "carol", "dave", "erin", "frank", "grace", "heidi", "ivan", "judy",
+    ];
+    let mock = OTHERS
+        .iter()
+        .fold(MockPingOne::builder().ignore_list_filter(2), |b, name| {
+            b.seed_user(*name, false)
+        })
+        .seed_user("Conformance-Manual-Account", false)
+        .start()
+        .await
+        .expect("start the mock");
+    let session = mock_session(&mock).await;
+    let mut ours = Vec::new();
+    for i in 0..3 {
+        let name = format!("conformance-0a1b2c3d-read-01-{i:012}");
+        ours.push(suite_user(&session, &name, None).await.to_string());
+    }
+    let all = OTHERS.len() + 1 + ours.len();
+    assert_eq!(mock.user_count(), all);
+
+    let dry = results::sweep_with(
+        &session,
+        &SweepOptions {
+            delete: false,
+            ..SweepOptions::default()
+        },
+    )
+    .await;
+    let rendered = dry.render();
+    assert!(dry.ok(), "{rendered}");
+    assert_eq!(dry.candidates(), ours.len(), "{rendered}");
+    assert_eq!(dry.outside_filter, OTHERS.len(), "{rendered}");
+    assert!(
+        OTHERS.iter().all(|name| !rendered.contains(name)),
+        "other people's usernames are not shown:\n{rendered}"
+    );
+    assert!(
+        rendered.contains(&format!(
+            "the server also listed {} users whose username does not start with",
+            OTHERS.len()
+        )) && !rendered.contains("were not listed"),
+        "{rendered}"
+    );
+    assert_eq!(mock.user_count(), all, "a dry run deletes nothing");
+
+    let report = results::sweep(&session, true).await;
+    let rendered = report.render();
+    assert!(report.ok(), "{rendered}");
+    let mut deleted: Vec<String> = report
+        .deleted_ids()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    deleted.sort();
+    ours.sort();
+    assert_eq!(deleted, ours, "{rendered}");
+    assert!(
+        rendered.contains("kept (username does not start with"),
+        "{rendered}"
+    );
+    assert!(!rendered.contains("were not listed"), "{rendered}");
+    assert_eq!(mock.user_count(), OTHERS.len() + 1, "{rendered}");
+}
+
 #[tokio::test]
 async fn sweep_of_the_embedded_mock_reports_zero() {
     let config = Config {

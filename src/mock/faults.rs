@@ -231,6 +231,9 @@ faults! {
     /// Any live token may write: no route checks the role.
     AnyTokenMayWrite = "any-token-may-write",
         target: Must "status" in ["MFA-PRIV-01", "MFA-PRIV-02", "MFA-PRIV-03", "MFA-PRIV-04"];
+    /// Refuses the read-only worker's Create User with 403 and creates the user all the same.
+    ReadonlyCreateStillCreates = "readonly-create-still-creates",
+        target: Must "no user was created" in ["MFA-PRIV-04"];
     /// The read-only worker's token is refused on reads too (403).
     ReadonlyCannotRead = "readonly-cannot-read",
         target: Should "status" in ["MFA-PRIV-05"];

@@ -157,6 +157,9 @@ pub struct MockOptions {
     pub seed_users: Vec<(String, bool)>,
     /// Serve HTTPS with a certificate generated at start ([`MockBuilder::tls`]).
     pub tls: bool,
+    /// Not PingOne's behaviour, for tests of the suite's listings: Read All Users ignores
+    /// `filter` and lists every user, at most this many to a page ([`MockBuilder::ignore_list_filter`]).
+    pub ignore_list_filter: Option<usize>,
 }
 
 impl Default for MockOptions {
@@ -180,6 +183,7 @@ impl Default for MockOptions {
             faults: BTreeSet::new(),
             seed_users: Vec::new(),
             tls: false,
+            ignore_list_filter: None,
         }
     }
 }
@@ -290,6 +294,15 @@ impl MockBuilder {
     /// Create this user at start.
     pub fn seed_user(mut self, username: impl Into<String>, mfa_enabled: bool) -> Self {
         self.options.seed_users.push((username.into(), mfa_enabled));
+        self
+    }
+    /// Not PingOne's behaviour, for tests of the suite's listings (MFA-PRIV-04's check, the
+    /// lookup after a lost Create User answer, the sweep), which must check each listed user
+    /// themselves: Read All Users ignores `filter` and lists every user, at most `page` to a
+    /// page whatever `limit` asks (at least 1), with the usual next-page links. No case judges
+    /// how a server filters, so this is no [`Fault`].
+    pub fn ignore_list_filter(mut self, page: usize) -> Self {
+        self.options.ignore_list_filter = Some(page.max(1));
         self
     }
     /// Replace all options at once.

@@ -207,7 +207,12 @@ impl Ctx<'_> {
             ["environments", env] => self.environment(&parts.method, env),
             ["environments", env, "users"] => {
                 self.check_env(env)?;
-                self.may_use(grant, &parts.method)?;
+                if let Err(refused) = self.may_use(grant, &parts.method) {
+                    if parts.method == Method::POST && self.has(Fault::ReadonlyCreateStillCreates) {
+                        let _ = self.users(parts, body).await;
+                    }
+                    return Err(refused);
+                }
                 self.users(parts, body).await
             }
             ["environments", env, "users", user] => {

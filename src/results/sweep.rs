@@ -5,9 +5,13 @@
 //! it when the case ends. A run that dies half-way (killed job, timeout) leaves its users; the
 //! nightly workflow sweeps before each run. Like Terraform's sweepers (facts §6), the sweep
 //! lists by name prefix, here `GET users?filter=username sw "conformance-"&limit=N`, following
-//! `_links.next` when the server pages with cursors, and deletes with `DELETE users/{id}`.
+//! `_links.next` when the server pages with cursors (`crate::suite::listing`), and deletes with
+//! `DELETE users/{id}`.
 //!
-//! It never touches another user. The server's filter is checked again on the client: a user is
+//! It never touches another user. The server's filter is checked again on the client. A listed
+//! user whose username does not even start with `conformance-` ignoring case is one the filter
+//! excludes (the server ignored it): it is counted, never named, never a candidate. Otherwise a
+//! user is
 //! a candidate only if its username starts with exactly `conformance-` (case-sensitive, although
 //! PingOne filters case-insensitively) followed by a run id (`conformance-<8 hex>-...`), its
 //! `title` is that run's marker (both set by the suite at creation, see
@@ -27,11 +31,11 @@ use serde_json::Value;
 use uuid::Uuid;
 
 use crate::http::Request;
+use crate::suite::listing::Listing;
 use crate::suite::session::{MARKER_ATTRIBUTE, USER_PREFIX, marker, run_of};
 use crate::suite::{Session, TargetKind};
 
-/// Most pages read in one pass, and most passes; a server that pages forever is cut off.
-const MAX_PAGES: usize = 1000;
+/// Most passes (each reads at most `listing::MAX_PAGES` pages).
 const MAX_PASSES: usize = 100;
 
 /// How to sweep.
@@ -91,8 +95,13 @@ pub struct SweepReport {
     pub environment_id: String,
     /// Whether deletes were requested.
     pub delete: bool,
-    /// Every user the server listed, with what happened to it, in listing order.
+    /// Every user the server listed within the filter, with what happened to it, in listing
+    /// order.
     pub users: Vec<(Listed, Action)>,
+    /// Users the server listed although the filter excludes them (their username does not
+    /// start with `conformance-`, ignoring case: a server that ignores `filter`). Left alone and
+    /// not named: they are other people's accounts.
+    pub outside_filter: usize,
     /// Remarks (embedded mock, incomplete paging).
     pub notes: Vec<String>,
     /// Problems that stopped listing.
@@ -195,16 +204,11 @@ pub async fn sweep_with(session: &Session, options: &SweepOptions) -> SweepRepor
         );
         return report;
     }
-    let page_size = options.page_size.clamp(1, 1000);
-    let first = session.env_url(&format!(
-        "/users?filter={}&limit={page_size}",
-        crate::wire::form_encode(&format!("username sw \"{USER_PREFIX}\""))
-    ));
     let mut seen = HashSet::new();
     let mut reported = 0u64;
     for _ in 0..MAX_PASSES {
         let before = report.deleted_ids().len();
-        match list_pass(session, options, &first, &mut seen, &mut report).await {
+        match list_pass(session, options, &mut seen, &mut report).await {
             Ok(count) => reported = count,
             Err(e) => {
                 report.errors.push(e);
@@ -218,14 +222,23 @@ pub async fn sweep_with(session: &Session, options: &SweepOptions) -> SweepRepor
         }
     }
     let listed = seen.len() as u64;
-    let stays = report
+    let stays = (report
         .with(|a| matches!(a, Action::Kept(_) | Action::Failed(_)))
-        .len() as u64;
+        .len()
+        + report.outside_filter) as u64;
     let unlisted = if options.delete {
         reported.saturating_sub(stays)
     } else {
         reported.saturating_sub(listed)
     };
+    if report.outside_filter > 0 {
+        let n = report.outside_filter;
+        report.notes.push(format!(
+            "the server also listed {n} user{} whose username does not start with \
+             {USER_PREFIX:?} (it ignored the filter): left alone and not shown",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
     if unlisted > 0 {
         report.notes.push(format!(
             "the server reports {reported} matching user{} of which {unlisted} were not listed \
@@ -246,36 +259,22 @@ pub async fn sweep_with(session: &Session, options: &SweepOptions) -> SweepRepor
 async fn list_pass(
     session: &Session,
     options: &SweepOptions,
-    first: &str,
     seen: &mut HashSet<String>,
     report: &mut SweepReport,
 ) -> Result<u64, String> {
-    let mut url = Some(first.to_string());
-    let mut count = None;
-    for _ in 0..MAX_PAGES {
-        let Some(u) = url.take() else { break };
+    let filter = format!("username sw \"{USER_PREFIX}\"");
+    let mut listing = Listing::new(session, &filter, options.page_size);
+    while let Some(url) = listing.next_url() {
         let ex = session
-            .send(Request::new("GET", &u))
+            .send(Request::new("GET", &url))
             .await
             .map_err(|e| format!("listing users failed: {e}"))?;
-        if ex.status != 200 {
-            return Err(format!(
-                "listing users answered {}; the worker app needs a role that can read users \
-                 (Identity Data Admin), see docs/ci.md",
-                ex.summary()
-            ));
-        }
-        let body = ex
-            .json()
-            .ok_or_else(|| format!("listing users answered non-JSON: {}", ex.summary()))?;
-        if count.is_none() {
-            count = body.get("count").and_then(Value::as_u64);
-        }
-        let users = body
-            .pointer("/_embedded/users")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        let users = listing.page(&ex).map_err(|e| {
+            format!(
+                "{e}; the worker app needs a role that can read users (Identity Data Admin), \
+                 see docs/ci.md"
+            )
+        })?;
         for user in &users {
             let listed = Listed {
                 id: str_at(user, "/id"),
@@ -288,6 +287,10 @@ async fn list_pass(
             if !seen.insert(listed.id.clone()) {
                 continue;
             }
+            if !starts_with_ignoring_case(&listed.username, USER_PREFIX) {
+                report.outside_filter += 1;
+                continue;
+            }
             let action = match keep_reason(session, options, user, &listed) {
                 Some(why) => Action::Kept(why),
                 None if !options.delete => Action::WouldDelete,
@@ -295,24 +298,15 @@ async fn list_pass(
             };
             report.users.push((listed, action));
         }
-        url = match body.pointer("/_links/next/href").and_then(Value::as_str) {
-            None => None,
-            Some(next) if next.starts_with(&format!("{}/", session.target.api_url)) => {
-                Some(next.to_string())
-            }
-            Some(next) => {
-                report.notes.push(format!(
-                    "not following the next-page link {next}: it is not under {}",
-                    session.target.api_url
-                ));
-                None
-            }
-        };
-        if users.is_empty() {
-            break;
-        }
     }
-    Ok(count.unwrap_or(0))
+    report.notes.extend(listing.cut_short);
+    Ok(listing.count.unwrap_or(0))
+}
+
+/// Whether `s` starts with `prefix`, ignoring ASCII case (as PingOne's `sw` compares).
+fn starts_with_ignoring_case(s: &str, prefix: &str) -> bool {
+    s.get(..prefix.len())
+        .is_some_and(|head| head.eq_ignore_ascii_case(prefix))
 }
 
 /// Why a listed user is not a candidate, if it is not.

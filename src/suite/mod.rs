@@ -6,7 +6,8 @@
 //!
 //! Inside: the result model ([`outcome`]), the case vocabulary (`model.rs`, `expect.rs`,
 //! re-exported by [`cases`]), the per-case context (`ctx.rs`), the checker (`checker.rs`), one
-//! file of procedures per area (`areas/`) and the fuzzer ([`fuzz`]). The behaviour profile's
+//! file of procedures per area (`areas/`), the fuzzer ([`fuzz`]) and the one way to read a user
+//! listing (`listing.rs`: every page, every user checked on the client). The behaviour profile's
 //! probes ([`profile`]) record how a target answers what the documentation leaves open (the
 //! profile's model is [`crate::profile`]).
 //!
@@ -22,6 +23,7 @@ mod expect;
 pub mod fuzz;
 pub mod guard;
 mod invalid_cases;
+pub(crate) mod listing;
 mod model;
 pub mod outcome;
 pub mod privacy;

@@ -397,31 +397,32 @@ impl Session {
         &self.token.log
     }
 
-    /// The id of the user with this username, if there is one (`GET users?filter=username eq
-    /// "…"`), to find the user a lost Create User answer may have made.
+    /// The id of the user the suite made with this username (a name from [`new_user`]), if
+    /// there is one, to find the user a lost Create User answer may have made. Every page of
+    /// `GET users?filter=username eq "…"` is read and each listed user checked here: the
+    /// username, and the run's marker. A listing that ends early without it is an error, not
+    /// "no such user".
     pub async fn find_user(&self, username: &str) -> Result<Option<String>, String> {
-        let filter = format!("username eq \"{username}\"");
-        let url = self.env_url(&format!(
-            "/users?filter={}&limit=2",
-            crate::http::form_encode(&filter)
-        ));
-        let ex = self
-            .send(Request::new("GET", url))
-            .await
-            .map_err(|e| e.to_string())?;
-        if ex.status != 200 {
-            return Err(format!("listing users answered {}", ex.summary()));
+        use super::listing::{Listing, PAGE_SIZE, id_of, made_by_run, username_is};
+        let mut listing = Listing::new(self, &format!("username eq \"{username}\""), PAGE_SIZE);
+        while let Some(url) = listing.next_url() {
+            let ex = self
+                .send(Request::new("GET", url))
+                .await
+                .map_err(|e| e.to_string())?;
+            let found = listing
+                .page(&ex)?
+                .iter()
+                .find(|u| username_is(u, username) && made_by_run(u))
+                .and_then(id_of);
+            if found.is_some() {
+                return Ok(found);
+            }
         }
-        let users = ex
-            .json()
-            .and_then(|j| j.pointer("/_embedded/users").cloned())
-            .ok_or_else(|| format!("listing users answered {}", ex.summary()))?;
-        Ok(users
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|u| u.get("username").and_then(Value::as_str) == Some(username))
-            .and_then(|u| u.get("id").and_then(Value::as_str).map(str::to_string)))
+        match listing.cut_short {
+            Some(why) => Err(format!("the user list was not read to its end: {why}")),
+            None => Ok(None),
+        }
     }
 
     /// Check, before any case, that the suite can set up its cases: create a user the way the

@@ -21,6 +21,9 @@ pub enum Action {
     Answer(Response),
     /// Hold it past any timeout.
     Hang,
+    /// Pass it to the mock (which acts on it), then answer this instead: the mock's answer is
+    /// lost on the way back.
+    Lose(Response),
 }
 
 /// Decides, from the method and path, what happens to a request.
@@ -88,11 +91,15 @@ pub fn bad_gateway() -> Response {
 
 async fn handle(State(gw): State<Arc<Gateway>>, req: Request) -> Response {
     let (parts, body) = req.into_parts();
-    match (gw.decide)(&parts.method, parts.uri.path()) {
-        Action::Forward => {}
+    let lost = match (gw.decide)(&parts.method, parts.uri.path()) {
+        Action::Forward => None,
         Action::Answer(response) => return response,
-        Action::Hang => tokio::time::sleep(Duration::from_secs(3600)).await,
-    }
+        Action::Hang => {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            None
+        }
+        Action::Lose(response) => Some(response),
+    };
     let body = axum::body::to_bytes(body, 1 << 20)
         .await
         .unwrap_or_default();
@@ -107,6 +114,9 @@ async fn handle(State(gw): State<Arc<Gateway>>, req: Request) -> Response {
         }
     }
     let answer = forward.send().await.expect("mock answers");
+    if let Some(lost) = lost {
+        return lost;
+    }
     let mut response = Response::builder().status(answer.status().as_u16());
     for (k, v) in answer.headers() {
         if k != "content-length" && k != "transfer-encoding" {

@@ -51,7 +51,9 @@ impl Ctx<'_> {
                 }
             },
         };
-        let filter = match params.get("filter") {
+        let ignoring = self.s.options.ignore_list_filter;
+        let limit = ignoring.map_or(limit, |page| limit.min(page));
+        let filter = match params.get("filter").filter(|_| ignoring.is_none()) {
             None => Vec::new(),
             Some(f) => parse_filter(f)
                 .map_err(|why| self.invalid_data(DetailCode::InvalidFilter, "filter", &why))?,

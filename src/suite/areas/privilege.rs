@@ -9,7 +9,8 @@ use crate::secret::Secret;
 
 use super::super::cases::{Method, ReadonlyProbe, UserContent};
 use super::super::ctx::{Abort, CaseCtx, Step, lock};
-use super::super::session::{SessionError, USER_PREFIX};
+use super::super::listing::{Listing, PAGE_SIZE, id_of, username_is};
+use super::super::session::{SessionError, new_user};
 
 impl CaseCtx {
     pub(super) async fn readonly(&mut self, probe: ReadonlyProbe) -> Step<()> {
@@ -46,12 +47,9 @@ impl CaseCtx {
                 self.judge(&ex, Some(&user), None, false).await
             }
             ReadonlyProbe::CreateUser => {
-                let username = format!(
-                    "{USER_PREFIX}priv-{}",
-                    &uuid::Uuid::new_v4().simple().to_string()[..12]
-                );
-                let mut body =
-                    json!({"username": username, "email": format!("{username}@example.com")});
+                // Named and marked like every user the suite creates, so that one made despite
+                // the refusal is found by the check below and, if all else fails, by the sweep.
+                let (username, mut body) = new_user("priv-04");
                 if let Some(p) = &self.session.target.population_id {
                     body["population"] = json!({ "id": p });
                 }
@@ -126,26 +124,60 @@ impl CaseCtx {
         }
     }
 
-    /// List users filtered by `username` with the session's token: none has it.
+    /// List users filtered by `username` with the session's token: none has it. Every page is
+    /// read and each listed user's name checked here (a server may ignore the filter and list
+    /// everyone); a user found is deleted by the clean-up. A list that cannot be read to its
+    /// end leaves the check unmade, which fails the case as a set-up failure.
     async fn expect_no_user_named(&mut self, username: &str) -> Step<()> {
-        let filter = crate::http::form_encode(&format!("username eq \"{username}\""));
-        let url = self.session.env_url(&format!("/users?filter={filter}"));
-        let ex = self.send(self.request(Method::Get, &url)).await?;
-        let found = ex
-            .json()
-            .filter(|_| ex.status == 200)
-            .and_then(|j| j.pointer("/_embedded/users").cloned())
-            .and_then(|u| u.as_array().map(Vec::len))
-            .unwrap_or(0);
+        let filter = format!("username eq \"{username}\"");
+        let mut listing = Listing::new(&self.session, &filter, PAGE_SIZE);
+        let mut found = Vec::new();
+        let mut last = None;
+        while let Some(url) = listing.next_url() {
+            let ex = self.send(self.request(Method::Get, &url)).await?;
+            match listing.page(&ex) {
+                Ok(users) => found.extend(
+                    users
+                        .iter()
+                        .filter(|u| username_is(u, username))
+                        .map(|u| id_of(u).unwrap_or_default()),
+                ),
+                Err(why) => {
+                    self.note_unjudged(LIST_CHECK, "HTTP 200 with a user list", why, Some(&ex));
+                    return Err(Abort);
+                }
+            }
+            last = Some(ex);
+        }
+        if let Some(why) = listing.cut_short.filter(|_| found.is_empty()) {
+            self.note_unjudged(
+                LIST_CHECK,
+                "every page of the user list",
+                why,
+                last.as_ref(),
+            );
+            return Err(Abort);
+        }
+        {
+            let mut shared = lock(&self.shared);
+            for id in found.iter().filter(|id| !id.is_empty()) {
+                if !shared.created.contains(id) {
+                    shared.created.push(id.clone());
+                }
+            }
+        }
         let grade = self.case.expect.procedure_grade();
         self.ensure(
-            found == 0,
+            found.is_empty(),
             grade,
             "no user was created",
             format!("no user named {username}"),
-            || format!("{found} user(s) named {username}"),
-            Some(&ex),
+            || format!("{} user(s) named {username}", found.len()),
+            last.as_ref(),
         );
         Ok(())
     }
 }
+
+/// The set-up step that lists users for MFA-PRIV-04's check.
+const LIST_CHECK: &str = "set-up: list users to check that none was created";
