@@ -48,6 +48,9 @@ pub mod tier;
 pub mod tls;
 pub mod wire;
 
+#[cfg(test)]
+mod figures;
+
 /// The crate documentation above lists every public module.
 #[cfg(test)]
 mod crate_doc {

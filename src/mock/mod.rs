@@ -52,6 +52,8 @@ use crate::secret::Secret;
 
 pub use alternatives::{Alternative, Alternatives, EXHAUSTIVE_UP_TO};
 pub use faults::{Fault, Target, UnknownFault};
+#[cfg(test)]
+pub(crate) use server::BODY_LIMIT;
 
 /// `type` of a PingOne environment (`EnumEnvironmentType`, docs/api-facts.md §5).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
