@@ -319,7 +319,7 @@ fn the_next_run_restores_a_value_a_killed_run_left_flipped() {
     assert!(status.success(), "{log}");
     assert!(
         log.contains(&format!(
-            "was killed while PINGONE_TEST_USER_ID {} had mfaEnabled toggled; restored it to false",
+            "left PINGONE_TEST_USER_ID {} with mfaEnabled toggled; restored it to false",
             mock.test_user
         )),
         "the next run says what it put right:\n{log}"

@@ -19,9 +19,11 @@
 //! Before the test user is toggled its original value is written to
 //! `target/pingone-conformance/test-user-<environment>-<user>.json` (`$CARGO_TARGET_DIR` instead
 //! of `target` when set); the file goes when the value is back. A run killed outright (SIGKILL, a
-//! power cut) leaves the file, and the next session opened on the same environment (a run, or
-//! `conformance-report sweep`) puts the value back and says so in [`Session::notices`]. A file
-//! whose process is still alive is left alone: that run is in progress.
+//! power cut), or one whose restore the target refused (the run fails and names the user, its
+//! original value and the file: [`Guard::restore_advice`]), leaves the file, and the next session
+//! opened on the same environment (a run, or `conformance-report sweep`) puts the value back and
+//! says so in [`Session::notices`]. A file whose process is still alive is left alone: that run
+//! is in progress.
 //!
 //! [`Session::notices`]: super::Session::notices
 
@@ -208,6 +210,19 @@ impl Guard {
         lock(&self.test_user).clone()
     }
 
+    /// What to do about `user`'s value when it could not be put back: by hand, or (when this
+    /// target has state files) let the next run put it back from the one that names it.
+    pub fn restore_advice(&self, user: &str) -> String {
+        match self.state_file(user) {
+            Some(path) => format!(
+                "set it by hand, or let the next run on this environment put it back from the \
+                 state file {}, which keeps the original value",
+                path.display()
+            ),
+            None => "set it by hand".to_string(),
+        }
+    }
+
     fn state_file(&self, user: &str) -> Option<PathBuf> {
         let dir = self.state_dir.as_ref()?;
         Some(dir.join(format!(
@@ -287,7 +302,8 @@ impl Guard {
                     ok = false;
                     lines.push(format!(
                         "FAILED to restore PINGONE_TEST_USER_ID {user} to mfaEnabled={original} \
-                         ({e}); set it by hand; the state file stays for the next run"
+                         ({e}); {}",
+                        self.restore_advice(&user)
                     ));
                 }
             }
@@ -371,9 +387,10 @@ impl Guard {
                     )
                 })?;
             let _ = std::fs::remove_file(&path);
+            // Killed, or its own restore failed: either way the file says what to put back.
             notices.push(format!(
-                "an earlier run (process {}, {}) was killed while PINGONE_TEST_USER_ID {} had \
-                 mfaEnabled toggled; restored it to {} (state file {})",
+                "an earlier run (process {}, {}) left PINGONE_TEST_USER_ID {} with mfaEnabled \
+                 toggled; restored it to {} (state file {})",
                 state.pid,
                 state.written_at,
                 state.user_id,

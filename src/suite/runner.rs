@@ -126,8 +126,8 @@ async fn clean_up(ctx: &mut CaseCtx, shared: &Mutex<Shared>) -> Vec<String> {
             Ok(()) => ctx.session.guard().restored(&user),
             Err(why) => {
                 let problem = format!(
-                    "could not restore mfaEnabled={value} on test user {user}: {why}; set it by \
-                     hand (the state file keeps the original value for the next run)"
+                    "could not restore mfaEnabled={value} on test user {user}: {why}; {}",
+                    ctx.session.guard().restore_advice(&user)
                 );
                 clean_up_failed(ctx, &problem);
                 problems.push(problem);
