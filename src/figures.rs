@@ -247,10 +247,7 @@ fn blocks(path: &str, text: &str, problems: &mut Vec<String>) -> Vec<(usize, usi
             }
             let provenance = body.trim_start().lines().next().unwrap_or_default();
             let measured = provenance.starts_with(&format!("Measured by `{script}` on "))
-                && provenance
-                    .split_whitespace()
-                    .nth(4)
-                    .is_some_and(is_date)
+                && provenance.split_whitespace().nth(4).is_some_and(is_date)
                 && body.contains("load average");
             if !measured && !figures(body).is_empty() {
                 problems.push(format!(
