@@ -1,9 +1,10 @@
 //! Machine-readable results of a conformance run, and what is built on them: the Markdown
 //! report ([`render()`], in [`mod@render`]), JUnit XML ([`junit()`], in [`mod@junit`]), the
 //! parity and nightly comparisons ([`compare()`], in [`mod@compare`]), the behaviour profile's
-//! record and report section ([`mod@profile`]) and the sweep of users a crashed run left behind
-//! ([`sweep()`], in [`mod@sweep`]). The `conformance-report` binary is a thin command line over this module;
-//! `docs/ci.md` describes how the nightly workflow uses it.
+//! record and report section ([`mod@profile`]), latency per operation ([`mod@latency`]) and the
+//! sweep of users a crashed run left behind ([`sweep()`], in [`mod@sweep`]). The
+//! `conformance-report` binary is a thin command line over this module; `docs/ci.md` describes
+//! how the nightly workflow uses it.
 //!
 //! # Writing
 //!
@@ -12,8 +13,11 @@
 //! file `<dir>/<CASE-ID>.json`. One file per case works both under `cargo test` (cases on
 //! threads of one process) and under nextest (one process per case): no file is shared, and
 //! each is written to a temporary name and renamed, so a reader never sees half a file. Each
-//! file carries the run's metadata ([`RunInfo`]) so that it stands on its own. Unset, nothing is
-//! written.
+//! file carries the run's metadata ([`RunInfo`]) so that it stands on its own. Beside them,
+//! each process appends the requests its session sent (operation, case, status class, retries,
+//! time; no URL or body) to `<dir>/requests-<run id>.jsonl` ([`mod@latency`]). Unset, nothing
+//! is written. Any target may be recorded: a tenant, a standalone mock, or the mock the suite
+//! starts when nothing is configured, which the results and the report name as such.
 //!
 //! # Reading
 //!
@@ -32,6 +36,7 @@
 
 pub mod compare;
 pub mod junit;
+pub mod latency;
 pub mod profile;
 pub mod render;
 pub mod sweep;
@@ -48,6 +53,7 @@ use serde_json::Value;
 
 use crate::config::Credentials;
 use crate::suite::cases::{Area, CASES};
+use crate::suite::requests::RequestRecord;
 use crate::suite::{CaseResult, Outcome, Session, TargetKind};
 
 pub use compare::{Change, ChangeKind, Comparison, Mode, Observed, compare};
@@ -77,6 +83,10 @@ pub struct RunInfo {
     pub timestamp: String,
     /// Version of this crate.
     pub crate_version: String,
+    /// The id of the test process that wrote the file ([`crate::suite::session::run_id`]), which
+    /// names its requests file; for a whole run, the one process's, or none for several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub run_id: Option<String>,
 }
 
 impl RunInfo {
@@ -89,6 +99,7 @@ impl RunInfo {
             environment_type: session.environment_type.clone(),
             timestamp: rfc3339(SystemTime::now()),
             crate_version: env!("CARGO_PKG_VERSION").to_string(),
+            run_id: Some(crate::suite::session::run_id().to_string()),
         }
     }
 
@@ -299,6 +310,10 @@ pub struct Results {
     /// The behaviour profile of the run, when the profile test ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<profile::ProfileRecord>,
+    /// Every request the run sent, timed ([`mod@latency`]); absent in results written before
+    /// requests were recorded.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub requests: Vec<RequestRecord>,
 }
 
 fn format_version() -> u32 {
@@ -317,6 +332,7 @@ impl Results {
             run,
             cases,
             profile: None,
+            requests: Vec::new(),
         }
     }
 
@@ -411,6 +427,7 @@ pub fn record_to(
     std::fs::create_dir_all(dir).map_err(|e| io_error("create", dir, &e))?;
     let path = dir.join(format!("{}.json", file_stem(&result.id)));
     write_atomically(&path, json.as_bytes())?;
+    latency::append_requests(dir, &session.requests().take_new())?;
     Ok(path)
 }
 
@@ -525,9 +542,10 @@ fn load_file(path: &Path) -> Result<Results, ResultsError> {
             dup.id
         )));
     }
-    let profile = results.profile;
+    let (profile, requests) = (results.profile, results.requests);
     Ok(Results {
         profile,
+        requests,
         ..Results::new(results.run, results.cases)
     })
 }
@@ -545,6 +563,7 @@ fn load_dir(dir: &Path) -> Result<Results, ResultsError> {
     files.sort();
     let mut cases = Vec::with_capacity(files.len());
     let mut run: Option<RunInfo> = None;
+    let mut run_ids = std::collections::BTreeSet::new();
     let mut profile = None;
     for file in &files {
         if file.file_name().is_some_and(|n| n == profile::PROFILE_FILE) {
@@ -558,6 +577,7 @@ fn load_dir(dir: &Path) -> Result<Results, ResultsError> {
                 file.display()
             ))
         })?;
+        run_ids.extend(case.run.as_ref().and_then(|r| r.run_id.clone()));
         let Some(info) = case.run.clone() else {
             return Err(ResultsError(format!(
                 "{} has no run metadata (\"run\")",
@@ -588,14 +608,18 @@ fn load_dir(dir: &Path) -> Result<Results, ResultsError> {
         }
         cases.push(case);
     }
-    let Some(run) = run else {
+    let Some(mut run) = run else {
         return Err(ResultsError(format!(
             "{} holds no case result files (*.json); was {RESULTS_DIR_VAR} set for the run?",
             dir.display()
         )));
     };
+    if run_ids.len() > 1 {
+        run.run_id = None;
+    }
     Ok(Results {
         profile,
+        requests: latency::read_requests(dir, &run_ids)?,
         ..Results::new(run, cases)
     })
 }

@@ -137,6 +137,7 @@ fn published(results: &[CaseResult], session: &Session) -> String {
             .map(|r| CaseRecord::from_result(r, None))
             .collect(),
         profile: None,
+        requests: session.requests().records(),
     };
     text.push_str(&results::render(&combined));
     text

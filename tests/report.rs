@@ -34,6 +34,7 @@ fn run_info(target: &str) -> RunInfo {
         environment_type: Some("SANDBOX".to_string()),
         timestamp: "2026-11-28T03:17:00.000Z".to_string(),
         crate_version: "0.1.0".to_string(),
+        run_id: None,
     }
 }
 
@@ -682,9 +683,18 @@ async fn record_writes_one_file_per_case_with_the_run_metadata() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     files.sort();
+    let requests_file = format!(
+        "requests-{}.jsonl",
+        pingone_mfa_conformance::suite::session::run_id()
+    );
     assert_eq!(
         files,
-        ["MFA-AUTH-01.json", "MFA-PATH-01.json", "MFA-READ-01.json"]
+        [
+            "MFA-AUTH-01.json",
+            "MFA-PATH-01.json",
+            "MFA-READ-01.json",
+            requests_file.as_str()
+        ]
     );
 
     let loaded = results::load(dir.path()).expect("load");
@@ -710,6 +720,29 @@ async fn record_writes_one_file_per_case_with_the_run_metadata() {
     assert_eq!((auth.area.as_str(), auth.tier.as_str()), ("Auth", "MUST"));
     let path = loaded.case("MFA-PATH-01").unwrap();
     assert_eq!(path.error_code.as_deref(), Some("NOT_FOUND"));
+    // Every request the session sent, once: its own (token, environment) and the cases'.
+    assert_eq!(loaded.requests, session.requests().records());
+    let ops: Vec<&str> = loaded
+        .requests
+        .iter()
+        .map(|r| r.operation.as_str())
+        .collect();
+    for op in ["token", "GET environment", "Create User", "DELETE user"] {
+        assert!(ops.contains(&op), "no {op} in {ops:?}");
+    }
+    let cases: std::collections::BTreeSet<&str> = loaded
+        .requests
+        .iter()
+        .filter_map(|r| r.case.as_deref())
+        .collect();
+    // MFA-PATH-01 asks for an unknown user, which names no case.
+    assert_eq!(cases, ["MFA-AUTH-01", "MFA-READ-01"].into_iter().collect());
+    let report = results::render(&loaded);
+    assert!(report.contains("## Latency per operation"), "{report}");
+    assert!(
+        report.contains("Answered by the mock on the machine"),
+        "{report}"
+    );
 }
 
 #[tokio::test]

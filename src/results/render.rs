@@ -100,6 +100,7 @@ pub fn render(results: &Results) -> String {
             );
         }
     }
+    s.push_str(&super::latency::render_latency(results));
     if let Some(profile) = &results.profile {
         s.push_str(&super::profile::render_profile(profile));
     }

@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::http::{Exchange, Request, TransportError};
 
 /// One request, as the results keep it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RequestRecord {
     /// What it did ([`operation`]), e.g. `PUT mfaEnabled`.
     pub operation: String,
@@ -31,9 +31,9 @@ pub struct RequestRecord {
     /// Retries before the answer (transient answers, 429).
     #[serde(default)]
     pub retries: u32,
-    /// Milliseconds from sending to the last byte of the answer (its last attempt's); without an
-    /// answer, until the request was given up.
-    pub ms: f64,
+    /// Microseconds from sending to the last byte of the answer (its last attempt's); without
+    /// an answer, until the request was given up.
+    pub us: u64,
 }
 
 impl RequestRecord {
@@ -141,7 +141,7 @@ impl RequestLog {
             case,
             status,
             retries,
-            ms: (took.as_secs_f64() * 1e6).round() / 1e3,
+            us: u64::try_from(took.as_micros()).unwrap_or(u64::MAX),
         });
     }
 
@@ -237,7 +237,7 @@ mod tests {
         };
         log.observe(&other, &Err(lost), Duration::from_secs(2));
         let records = log.take_new();
-        let seen: Vec<(&str, Option<&str>, &str, u32, f64)> = records
+        let seen: Vec<(&str, Option<&str>, &str, u32, u64)> = records
             .iter()
             .map(|r| {
                 let case = r.case.as_deref();
@@ -246,16 +246,16 @@ mod tests {
                     case,
                     r.status.as_str(),
                     r.retries,
-                    r.ms,
+                    r.us,
                 )
             })
             .collect();
         assert_eq!(
             seen,
             [
-                ("Create User", Some("MFA-SIDE-02"), "2xx", 1, 1.5),
-                ("PUT mfaEnabled", Some("MFA-SIDE-02"), "4xx", 1, 1.5),
-                ("GET user", None, "timeout", 0, 2000.0),
+                ("Create User", Some("MFA-SIDE-02"), "2xx", 1, 1500),
+                ("PUT mfaEnabled", Some("MFA-SIDE-02"), "4xx", 1, 1500),
+                ("GET user", None, "timeout", 0, 2_000_000),
             ]
         );
         assert!(log.take_new().is_empty(), "each record is handed out once");
