@@ -20,7 +20,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use pingone_mfa_conformance::config::RunConfig;
-use pingone_mfa_conformance::mock::profile::{alternatives_for, dimension};
+use pingone_mfa_conformance::mock::profile::{alternatives_for, dimension, untold};
 use pingone_mfa_conformance::mock::{Alternative, Alternatives, Fault, MockPingOne};
 use pingone_mfa_conformance::profile::{self, Profile};
 use pingone_mfa_conformance::suite::Session;
@@ -61,6 +61,11 @@ fn committed() -> Profile {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_bundled_mock_answers_as_its_committed_profile_run_after_run() {
     let expected = committed();
+    assert_eq!(
+        untold(&expected),
+        Vec::new(),
+        "the bundled mock tells every dimension"
+    );
     for _ in 0..3 {
         let m = mock(Alternatives::default(), &[]).await;
         let run = profile_of(&m).await;
@@ -133,6 +138,41 @@ async fn a_broken_invariant_is_a_violation_not_a_change() {
     assert_eq!(profile_of(&m).await.violations, Vec::new());
 }
 
+/// Which strings and numbers a target coerces is part of its profile: a lenient target that
+/// starts storing `"false"` and `0` as true changes exactly the probes that send them, each
+/// told in words.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_in_coercion_shows_in_exactly_the_probes_it_touches() {
+    let mut lenient = Alternatives::default();
+    lenient.set(Alternative::LenientBooleans, true);
+    let before = profile_of(&mock(lenient, &[]).await).await;
+    assert_eq!(before.violations, Vec::new());
+    let faults = [Fault::LenientFalseAsTrue, Fault::LenientZeroAsTrue];
+    let after = profile_of(&mock(lenient, &faults).await).await;
+    assert_eq!(after.violations, Vec::new(), "answered and stored alike");
+    let changes = profile::diff(&before.profile, &after.profile);
+    let changed: BTreeSet<&str> = changes.iter().map(|c| c.probe.as_str()).collect();
+    assert_eq!(
+        changed,
+        BTreeSet::from([
+            "MFA-PROBE-BOOL-03",
+            "MFA-PROBE-BOOL-05",
+            "MFA-PROBE-BOOL-10"
+        ]),
+        "{}",
+        profile::describe(&changes)
+    );
+    for c in &changes {
+        assert!(
+            c.words().ends_with(
+                "was accepted with 200; stored as false; now accepted with 200; nothing changed"
+            ),
+            "{}",
+            c.words()
+        );
+    }
+}
+
 /// Start a mock from `profile`, probe it, and return what it answers differently.
 async fn served_differently(profile: &Profile) -> Vec<profile::Change> {
     let m = MockPingOne::builder()
@@ -150,6 +190,16 @@ async fn a_mock_started_from_the_committed_profile_answers_it() {
     assert!(changes.is_empty(), "{}", profile::describe(&changes));
 }
 
+/// `alternatives` as far as `profile` shows them: an alternative its probes do not tell
+/// (`untold`: `--error-id-optional` where no probe drew a 403, 429 or 5xx, say) stays off in
+/// a mock started from it, which serves the profile all the same.
+fn as_told(mut alternatives: Alternatives, profile: &Profile) -> Alternatives {
+    for a in untold(profile) {
+        alternatives.set(a, false);
+    }
+    alternatives
+}
+
 /// Recording a profile from a mock with alternatives X, then serving it from a second mock,
 /// gives the same profile, for every combination the self-test covers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -161,8 +211,8 @@ async fn every_combination_round_trips_through_its_profile() {
         assert_eq!(recorded.violations, Vec::new(), "{alternatives:?}");
         assert_eq!(
             alternatives_for(&recorded.profile),
-            alternatives,
-            "the profile shows exactly the alternatives that were on"
+            as_told(alternatives, &recorded.profile),
+            "the profile shows exactly the alternatives that were on, of those it tells"
         );
         let changes = served_differently(&recorded.profile).await;
         if !changes.is_empty() {
@@ -200,7 +250,10 @@ proptest::proptest! {
             }
             let generated = profile_of(&mock(wanted, &[]).await).await;
             proptest::prop_assert_eq!(&generated.violations, &Vec::new());
-            proptest::prop_assert_eq!(alternatives_for(&generated.profile), wanted);
+            proptest::prop_assert_eq!(
+                alternatives_for(&generated.profile),
+                as_told(wanted, &generated.profile)
+            );
             let changes = served_differently(&generated.profile).await;
             proptest::prop_assert!(changes.is_empty(), "{}", profile::describe(&changes));
             Ok(())
@@ -223,6 +276,50 @@ fn pingone_mock_starts_from_a_profile_file_and_says_it_serves_it() {
         .expect("runs");
     assert_eq!(bad.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("not a behaviour profile"));
+}
+
+/// A lenient tenant's profile (Jackson's Boolean coercion, 403 bodies without `id`), recorded
+/// and written as a snapshot file: `pingone-mock --profile` switches on exactly
+/// `--lenient-booleans --error-id-optional` and answers every probe as recorded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn pingone_mock_started_from_a_lenient_tenants_profile_behaves_like_it() {
+    let mut lenient = Alternatives::default();
+    lenient.set(Alternative::LenientBooleans, true);
+    lenient.set(Alternative::ErrorIdOptional, true);
+    let tenant = profile_of(&mock(lenient, &[]).await).await;
+    assert_eq!(tenant.violations, Vec::new());
+    let coerced = tenant.profile.class("MFA-PROBE-BOOL-10").expect("BOOL-10");
+    assert_eq!(
+        (coerced.status, coerced.stored),
+        (200, Some(profile::Stored::SetFalse)),
+        "\"FALSE\" is stored as false"
+    );
+    let foreign = tenant.profile.class("MFA-PROBE-PATH-03").expect("PATH-03");
+    assert_eq!(
+        (foreign.status, foreign.body.as_str()),
+        (403, "{code, details, message}")
+    );
+    let dir = support::suite::TempDir::new("lenient-profile");
+    let path = dir.path().join("profile__lenient.snap");
+    let file = profile::snapshot::snapshot_file("lenient", &tenant.profile.to_document());
+    std::fs::write(&path, file).expect("write the profile");
+    let banner = {
+        let path = path.clone();
+        tokio::task::spawn_blocking(move || mock_from_profile(&path))
+            .await
+            .expect("banner")
+    };
+    assert!(
+        banner.contains("alternatives on   lenient-booleans, error-id-optional\n"),
+        "{banner}"
+    );
+    assert!(
+        banner.contains(&format!(
+            "profile: every one of its {} probes is answered as recorded",
+            tenant.profile.entries.len()
+        )),
+        "{banner}"
+    );
 }
 
 /// A target that stops answering gives probes without an answer (ERROR, inconclusive), not

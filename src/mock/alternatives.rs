@@ -5,7 +5,9 @@
 //! One row of [`alternatives!`] declares an alternative completely: its doc (the field's and
 //! the builder setter's documentation), its [`Alternative`] variant, the [`Alternatives`]
 //! field (also the name of the [`MockBuilder`] setter), the `pingone-mock` flag (also the
-//! `PINGONE_MOCK_*` variable) and its one-line `--help`. The self-test's combinations are
+//! `PINGONE_MOCK_*` variable), its one-line `--help` and, for an alternative that the
+//! documentation allows yet a check of this crate's suite prefers otherwise, the SHOULD-level
+//! checks it may draw (`warns`, [`Alternative::warnings`]). The self-test's combinations are
 //! derived from the table ([`Alternatives::combinations`]). The behaviour itself reads the
 //! field where it happens (`self.s.options.alternatives.<field>`).
 
@@ -14,7 +16,10 @@ use super::MockBuilder;
 macro_rules! alternatives {
     ($(
         $(#[doc = $doc:literal])+
-        $variant:ident { field: $field:ident, flag: $flag:literal, help: $help:literal $(,)? },
+        $variant:ident {
+            field: $field:ident, flag: $flag:literal, help: $help:literal
+            $(, warns: [$($warn:literal),* $(,)?])? $(,)?
+        },
     )+) => {
         /// Behaviours the documentation leaves open. Each field picks the second of two answers
         /// that PingOne may give; the default picks the first. The conformance suite must pass
@@ -47,6 +52,14 @@ macro_rules! alternatives {
             /// The full description, with the documentation it rests on.
             pub fn description(self) -> &'static str {
                 match self { $(Alternative::$variant => concat!($($doc),+).trim_start(),)+ }
+            }
+
+            /// The checks of this crate's suite that may warn (SHOULD, never MUST) against the
+            /// mock with this alternative on, each by its exact name (a finding's `check`,
+            /// without the context a run adds): the alternative is allowed where the suite
+            /// states a preference. Empty for most: the suite passes them without a warning.
+            pub fn warnings(self) -> &'static [&'static str] {
+                match self { $(Alternative::$variant => &[$($($warn),*)?],)+ }
             }
         }
 
@@ -139,6 +152,35 @@ alternatives! {
         field: import_requires_population,
         flag: "import-requires-population",
         help: "Create User (Import) without population.id answers 400 instead of using the default population",
+    },
+    /// `mfaEnabled` binds as Jackson's defaults do (§11.1, `crate::wire::jackson_boolean`):
+    /// the strings `"true"` and `"false"` in any letter case and integers (0 false, anything
+    /// else true) are accepted and stored as the Boolean, in PUT `.../mfaEnabled`, Create User,
+    /// Update User and the MFA settings; other strings and floats fail the conversion and
+    /// answer 400 `INVALID_REQUEST`, detail `INVALID_VALUE` on the field (§11.1). The suite
+    /// prefers a rejection (SHOULD) and warns, naming the leniency.
+    LenientBooleans {
+        field: lenient_booleans,
+        flag: "lenient-booleans",
+        help: "mfaEnabled binds like Jackson: \"true\"/\"FALSE\" in any case and integers are accepted and stored",
+        warns: ["mfaEnabled must be a JSON Boolean"],
+    },
+    /// 403, 429 and 5xx error bodies carry no `id` (§2.1: Ping's own spec leaves it optional
+    /// there; §11.3). The suite prefers one (SHOULD, the error codes page says it is always
+    /// included) and warns.
+    ErrorIdOptional {
+        field: error_id_optional,
+        flag: "error-id-optional",
+        help: "403, 429 and 5xx error bodies carry no id",
+        warns: ["the error carries an id"],
+    },
+    /// A 405 (POST, PATCH or DELETE on `.../mfaEnabled`, with `Allow` as before) carries the
+    /// code `REQUEST_FAILED` instead of `INVALID_REQUEST` (§3, §11.6 item 6: the docs name the
+    /// 405, not its body).
+    Method405RequestFailed {
+        field: method_405_request_failed,
+        flag: "method-405-request-failed",
+        help: "A 405 carries code REQUEST_FAILED instead of INVALID_REQUEST",
     },
 }
 
@@ -329,6 +371,32 @@ mod tests {
             }
         }
         assert_eq!(combination_masks(20).len(), 43);
+    }
+
+    /// The README's alternatives table has one row per alternative, `` | `--flag` | help | ``,
+    /// in the order of the table, with the `--help` line word for word.
+    #[test]
+    fn readme_lists_every_alternative_with_its_help() {
+        let readme = include_str!("../../README.md");
+        let found: Vec<&str> = readme.lines().filter(|l| l.starts_with("| `--")).collect();
+        let expected: Vec<String> = Alternative::ALL
+            .iter()
+            .map(|a| format!("| `--{}` | {} |", a.flag(), a.help()))
+            .collect();
+        assert_eq!(
+            found,
+            expected,
+            "README.md's alternatives table differs from src/mock/alternatives.rs; it reads:\n\
+             | Alternative | What changes |\n|---|---|\n{}",
+            expected.join("\n")
+        );
+    }
+
+    #[test]
+    fn warnings_name_checks() {
+        for &a in Alternative::ALL {
+            assert!(a.warnings().iter().all(|w| !w.trim().is_empty()), "{a:?}");
+        }
     }
 
     #[test]

@@ -168,6 +168,16 @@ impl Ctx<'_> {
         {
             obj.remove("code");
         }
+        // §2.1: Ping's spec leaves `id` optional in 403, 429 and 5xx bodies.
+        let id_optional = status == StatusCode::FORBIDDEN
+            || status == StatusCode::TOO_MANY_REQUESTS
+            || status.is_server_error();
+        if id_optional
+            && self.s.options.alternatives.error_id_optional
+            && let Some(obj) = body.as_object_mut()
+        {
+            obj.remove("id");
+        }
         (status, [(CONTENT_TYPE, JSON)], body.to_string()).into_response()
     }
 
@@ -187,6 +197,21 @@ impl Ctx<'_> {
             P1Code::InvalidData,
             MSG_INVALID_DATA,
             vec![detail(code, Some(target), message)],
+        )
+    }
+
+    /// 400 for a value of `target` that is not a Boolean: `INVALID_DATA`, or `INVALID_REQUEST`
+    /// when `failed_conversion` (a binder failed to convert it, §11.1, or the
+    /// `wrong-type-invalid-request` alternative), detail `INVALID_VALUE` on `target` either way.
+    pub(crate) fn not_a_boolean(&self, target: &str, failed_conversion: bool) -> Response {
+        let message = format!("{target} must be a Boolean.");
+        if !failed_conversion {
+            return self.invalid_data(DetailCode::InvalidValue, target, &message);
+        }
+        self.invalid(
+            P1Code::InvalidRequest,
+            MSG_INVALID_REQUEST,
+            vec![detail(DetailCode::InvalidValue, Some(target), &message)],
         )
     }
 
@@ -239,9 +264,14 @@ impl Ctx<'_> {
             return self.not_found();
         }
         // Docs: "When a method is not supported, the platform returns a 405" (§3).
+        let code = if self.s.options.alternatives.method_405_request_failed {
+            P1Code::RequestFailed
+        } else {
+            P1Code::InvalidRequest
+        };
         let mut r = self.error(
             StatusCode::METHOD_NOT_ALLOWED,
-            P1Code::InvalidRequest,
+            code,
             "The request could not be completed. The HTTP method is not supported for this resource.",
             vec![],
         );

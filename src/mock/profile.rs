@@ -29,6 +29,46 @@ fn class<'a>(p: &'a Profile, probe: &str) -> Option<&'a AnswerClass> {
     p.class(probe)
 }
 
+/// The probes of `mfaEnabled` values that are not Booleans, in ID order.
+const BOOL: [&str; 16] = [
+    "MFA-PROBE-BOOL-01",
+    "MFA-PROBE-BOOL-02",
+    "MFA-PROBE-BOOL-03",
+    "MFA-PROBE-BOOL-04",
+    "MFA-PROBE-BOOL-05",
+    "MFA-PROBE-BOOL-06",
+    "MFA-PROBE-BOOL-07",
+    "MFA-PROBE-BOOL-08",
+    "MFA-PROBE-BOOL-09",
+    "MFA-PROBE-BOOL-10",
+    "MFA-PROBE-BOOL-11",
+    "MFA-PROBE-BOOL-12",
+    "MFA-PROBE-BOOL-13",
+    "MFA-PROBE-BOOL-14",
+    "MFA-PROBE-BOOL-15",
+    "MFA-PROBE-BOOL-16",
+];
+
+/// [`BOOL`] without `MFA-PROBE-BOOL-09` (`null`, which no binder converts to a Boolean).
+const BOOL_BUT_NULL: [&str; 15] = without(BOOL, 8);
+
+/// `all` without its `skip`-th item.
+const fn without<const N: usize, const M: usize>(
+    all: [&'static str; N],
+    skip: usize,
+) -> [&'static str; M] {
+    let mut out = [""; M];
+    let (mut i, mut j) = (0, 0);
+    while i < N {
+        if i != skip {
+            out[j] = all[i];
+            j += 1;
+        }
+        i += 1;
+    }
+    out
+}
+
 /// The dimension of `alternative`.
 pub fn dimension(alternative: Alternative) -> Dimension {
     match alternative {
@@ -57,19 +97,11 @@ pub fn dimension(alternative: Alternative) -> Dimension {
             },
         },
         Alternative::WrongTypeInvalidRequest => Dimension {
-            probes: &[
-                "MFA-PROBE-BOOL-01",
-                "MFA-PROBE-BOOL-02",
-                "MFA-PROBE-BOOL-03",
-                "MFA-PROBE-BOOL-04",
-                "MFA-PROBE-BOOL-05",
-                "MFA-PROBE-BOOL-06",
-                "MFA-PROBE-BOOL-07",
-                "MFA-PROBE-BOOL-08",
-                "MFA-PROBE-BOOL-09",
-            ],
+            probes: &BOOL,
+            // `null`: a lenient binder's failed conversions of strings and floats answer
+            // INVALID_REQUEST whatever this alternative says (§11.1), a null does not convert.
             reveals: |p| {
-                class(p, "MFA-PROBE-BOOL-08")
+                class(p, "MFA-PROBE-BOOL-09")
                     .filter(|c| c.status == 400)
                     .map(|c| c.code.as_deref() == Some("INVALID_REQUEST"))
             },
@@ -110,7 +142,45 @@ pub fn dimension(alternative: Alternative) -> Dimension {
                 class(p, "MFA-PROBE-USER-03").map(|c| c.stored == Some(Stored::NotCreated))
             },
         },
+        Alternative::LenientBooleans => Dimension {
+            probes: &BOOL_BUT_NULL,
+            // Which other strings and numbers the target coerces is in the BOOL probes' own
+            // classes: where it coerces otherwise than Jackson, the probe is unserved.
+            reveals: |p| class(p, "MFA-PROBE-BOOL-01").map(|c| (200..300).contains(&c.status)),
+        },
+        Alternative::ErrorIdOptional => Dimension {
+            probes: &["MFA-PROBE-PATH-03"],
+            // Any answer whose status leaves `id` optional tells; none (a 404 for another
+            // environment, no 403 elsewhere) does not.
+            reveals: |p| {
+                p.entries
+                    .values()
+                    .map(|e| &e.class)
+                    .filter(|c| c.status == 403 || c.status == 429 || c.status >= 500)
+                    .find_map(|c| body_keys(&c.body))
+                    .map(|keys| !keys.contains(&"id"))
+            },
+        },
+        Alternative::Method405RequestFailed => Dimension {
+            probes: &[
+                "MFA-PROBE-METHOD-01",
+                "MFA-PROBE-METHOD-02",
+                "MFA-PROBE-METHOD-03",
+            ],
+            reveals: |p| {
+                class(p, "MFA-PROBE-METHOD-01")
+                    .filter(|c| c.status == 405)
+                    .map(|c| c.code.as_deref() == Some("REQUEST_FAILED"))
+            },
+        },
     }
+}
+
+/// The top-level keys of a JSON object body as its class shows them (`{code, id, message}`),
+/// or `None` for a body that is not a JSON object.
+fn body_keys(shape: &str) -> Option<Vec<&str>> {
+    let inner = shape.strip_prefix('{')?.strip_suffix('}')?;
+    Some(inner.split(", ").collect())
 }
 
 /// The alternatives a profile shows: each on where its dimension says so, off where it says

@@ -146,10 +146,36 @@ impl Ctx<'_> {
         self.s.options.faults.contains(&fault)
     }
 
+    /// Whether this mock binds Booleans as Jackson does: `--lenient-booleans`, or a fault
+    /// that gets that binding wrong (`lenient-*`).
+    pub(crate) fn lenient_booleans(&self) -> bool {
+        self.s.options.alternatives.lenient_booleans
+            || [
+                Fault::LenientFalseAsTrue,
+                Fault::LenientZeroAsTrue,
+                Fault::LenientAnswerNotStored,
+                Fault::LenientEchoesRawValue,
+            ]
+            .iter()
+            .any(|&f| self.has(f))
+    }
+
     /// The Boolean this mock binds a JSON value to, wherever a body carries `mfaEnabled`: only
-    /// `true` and `false`. `None`: the value is rejected.
+    /// `true` and `false`, or, binding leniently, what Jackson coerces (facts §11.1,
+    /// [`crate::wire::jackson_boolean`]). `None`: the value is rejected.
     pub(crate) fn bind_boolean(&self, value: &serde_json::Value) -> Option<bool> {
-        value.as_bool()
+        if self.lenient_booleans() {
+            crate::wire::jackson_boolean(value)
+        } else {
+            value.as_bool()
+        }
+    }
+
+    /// Whether a lenient binder refused `value` while converting it (a string or a float that
+    /// it does not coerce): PingOne answers such a failed type conversion with 400
+    /// `INVALID_REQUEST`, not `INVALID_DATA` (facts §11.1).
+    pub(crate) fn conversion_failed(&self, value: &serde_json::Value) -> bool {
+        self.lenient_booleans() && (value.is_string() || value.is_number())
     }
 
     pub(crate) fn env_id(&self) -> Uuid {

@@ -12,7 +12,7 @@ use serde_json::{Map, Value};
 use uuid::Uuid;
 
 use crate::mock::Fault;
-use crate::mock::answers::{DetailCode, MSG_INVALID_REQUEST, P1Code, detail};
+use crate::mock::answers::{DetailCode, P1Code};
 use crate::mock::server::{Answer, Ctx};
 use crate::mock::state::{self, Username, lock};
 use crate::wire::{JSON, MediaType};
@@ -199,19 +199,7 @@ impl Ctx<'_> {
             Value::Null if self.has(Fault::AcceptsNullAsFalse) => return Ok((false, None)),
             _ => {}
         }
-        let lenient_fault = [
-            Fault::LenientFalseAsTrue,
-            Fault::LenientZeroAsTrue,
-            Fault::LenientAnswerNotStored,
-            Fault::LenientEchoesRawValue,
-        ]
-        .iter()
-        .any(|&f| self.has(f));
-        let bound = if lenient_fault {
-            crate::wire::jackson_boolean(value)
-        } else {
-            self.bind_boolean(value)
-        };
+        let bound = self.bind_boolean(value);
         if let Some(coerced) = bound {
             // A lenient binder took another JSON type; the faults get its rule wrong.
             let wrong = !coerced
@@ -224,22 +212,10 @@ impl Ctx<'_> {
         }
         let r = if self.has(Fault::ServerErrorOnWrongType) {
             self.unexpected()
-        } else if self.s.options.alternatives.wrong_type_invalid_request {
-            self.invalid(
-                P1Code::InvalidRequest,
-                MSG_INVALID_REQUEST,
-                vec![detail(
-                    DetailCode::InvalidValue,
-                    Some("mfaEnabled"),
-                    "mfaEnabled must be a Boolean.",
-                )],
-            )
         } else {
-            self.invalid_data(
-                DetailCode::InvalidValue,
-                "mfaEnabled",
-                "mfaEnabled must be a Boolean.",
-            )
+            let failed_conversion = self.s.options.alternatives.wrong_type_invalid_request
+                || self.conversion_failed(value);
+            self.not_a_boolean("mfaEnabled", failed_conversion)
         };
         Err((r, Some(coerce(value))))
     }

@@ -143,10 +143,10 @@ impl Ctx<'_> {
             .map(|u| u.get("mfaEnabled"))
         {
             None | Some(None) => current,
-            Some(Some(Value::Bool(b))) => *b,
-            Some(Some(_)) => {
-                return Err(bad("users.mfaEnabled", "mfaEnabled must be a Boolean."));
-            }
+            Some(Some(v)) => match self.bind_boolean(v) {
+                Some(b) => b,
+                None => return Err(bad("users.mfaEnabled", "mfaEnabled must be a Boolean.")),
+            },
         };
         out.insert("users".into(), json!({ "mfaEnabled": users_mfa }));
         Ok(out)

@@ -176,14 +176,10 @@ impl Ctx<'_> {
         let username = self.validate_username(&obj, None)?;
         let requested_mfa = match obj.get("mfaEnabled") {
             None => None,
-            Some(Value::Bool(b)) => Some(*b),
-            Some(_) => {
-                return Err(self.invalid_data(
-                    DetailCode::InvalidValue,
-                    "mfaEnabled",
-                    "mfaEnabled must be a Boolean.",
-                ));
-            }
+            Some(v) => match self.bind_boolean(v) {
+                Some(b) => Some(b),
+                None => return Err(self.not_a_boolean("mfaEnabled", self.conversion_failed(v))),
+            },
         };
         if import
             && self.s.options.alternatives.import_requires_population
@@ -347,10 +343,10 @@ impl Ctx<'_> {
         } else {
             self.has(Fault::PatchUserChangesMfa)
         };
-        let new_mfa = match obj.get("mfaEnabled") {
-            Some(Value::Bool(b)) if changes_mfa_fault => Some(*b),
-            Some(Value::Bool(b))
-                if *b != current.mfa_enabled
+        let new_mfa = match obj.get("mfaEnabled").and_then(|v| self.bind_boolean(v)) {
+            Some(b) if changes_mfa_fault => Some(b),
+            Some(b)
+                if b != current.mfa_enabled
                     && self.s.options.alternatives.reject_mfa_in_user_update =>
             {
                 return Err(self.forbidden(

@@ -189,6 +189,48 @@ pub const PROBES: &[Probe] = &[
         stimulus: put(b"{\"mfaEnabled\": null}", true),
     },
     Probe {
+        id: "MFA-PROBE-BOOL-10",
+        question: "{\"mfaEnabled\": \"FALSE\"} on a user whose value is true",
+        source: "facts §11.1 (letter case)",
+        stimulus: put(b"{\"mfaEnabled\": \"FALSE\"}", true),
+    },
+    Probe {
+        id: "MFA-PROBE-BOOL-11",
+        question: "{\"mfaEnabled\": \"tRuE\"} on a user whose value is false",
+        source: "facts §11.1 (letter case: Jackson itself takes only true, True and TRUE)",
+        stimulus: put(b"{\"mfaEnabled\": \"tRuE\"}", false),
+    },
+    Probe {
+        id: "MFA-PROBE-BOOL-12",
+        question: "{\"mfaEnabled\": \" true \"} on a user whose value is false",
+        source: "facts §11.1 (surrounding whitespace)",
+        stimulus: put(b"{\"mfaEnabled\": \" true \"}", false),
+    },
+    Probe {
+        id: "MFA-PROBE-BOOL-13",
+        question: "{\"mfaEnabled\": -1} on a user whose value is false",
+        source: "facts §11.1 (a negative integer)",
+        stimulus: put(b"{\"mfaEnabled\": -1}", false),
+    },
+    Probe {
+        id: "MFA-PROBE-BOOL-14",
+        question: "{\"mfaEnabled\": 1.0} on a user whose value is false",
+        source: "facts §11.1 (a float with an integral value)",
+        stimulus: put(b"{\"mfaEnabled\": 1.0}", false),
+    },
+    Probe {
+        id: "MFA-PROBE-BOOL-15",
+        question: "{\"mfaEnabled\": \"1\"} on a user whose value is false",
+        source: "facts §11.1 (a digit as a string)",
+        stimulus: put(b"{\"mfaEnabled\": \"1\"}", false),
+    },
+    Probe {
+        id: "MFA-PROBE-BOOL-16",
+        question: "{\"mfaEnabled\": \"\"} on a user whose value is true",
+        source: "facts §11.1 (an empty string, which Jackson may bind as null)",
+        stimulus: put(b"{\"mfaEnabled\": \"\"}", true),
+    },
+    Probe {
         id: "MFA-PROBE-HDR-01",
         question: "{\"mfaEnabled\": true} as text/plain on a user whose value is false",
         source: "facts §3, §11.6 item 7",
