@@ -14,6 +14,16 @@
 //! reached the server (the connection was refused) is retried whatever its method. A timeout
 //! is not retried, nor is a TLS certificate the client refused ([`TransportError::certificate`]):
 //! that is the set-up's problem, reported at once with what to do (`PINGONE_CA_CERT`, the URL).
+//! The answers of the attempts that were retried are kept with the last one
+//! ([`Exchange::earlier`]), so that a server error that turns into another answer on retry is
+//! seen ([`Exchange::earlier_server_errors`]), not passed.
+//!
+//! # The API's answer or the target's absence
+//!
+//! Only what is really not the API's answer makes a target unavailable
+//! ([`Exchange::unavailable`]): no answer, a timeout, a dropped connection, a gateway's 502,
+//! 503 or 504 page, a 429 that outlasts the retries. A P1Error at any status, and a 500 with
+//! any body, is the API speaking, judged by the contract.
 //!
 //! # Breaker
 //!
@@ -190,6 +200,10 @@ pub struct Exchange {
     pub elapsed: Duration,
     /// Number of retries before this answer.
     pub retries: u32,
+    /// The answers of the earlier attempts that were retried, oldest first (each with no
+    /// `earlier` of its own): what the request met before this answer is kept, so that a
+    /// server error that turns into another answer on retry can be reported, not passed.
+    pub earlier: Vec<Exchange>,
 }
 
 impl Exchange {
@@ -219,20 +233,43 @@ impl Exchange {
                     .is_some_and(|c| c == "UNEXPECTED_ERROR"))
     }
 
+    /// Whether the body is the API's own error: a P1Error (a JSON object with a string `code`
+    /// and a string `message`, the properties every PingOne error carries, facts §2.1) or, from
+    /// the token endpoint, an OAuth 2 error (a JSON object with a string `error`). A gateway's
+    /// or load balancer's page (HTML, plain text, a JSON message without a code) is neither.
+    pub fn is_api_error(&self) -> bool {
+        let Some(Value::Object(body)) = self.json() else {
+            return false;
+        };
+        let string = |k: &str| body.get(k).is_some_and(Value::is_string);
+        (string("code") && string("message")) || string("error")
+    }
+
     /// Why this answer comes from an unavailable target rather than from the API, if it does:
-    /// a gateway's 502, 503 or 504 (the API never chooses these for a request), any other 5xx
-    /// whose body is not JSON (a gateway's or load balancer's page, not a P1Error), or a 429
-    /// still there after the client's retries. A 500 with a JSON body is the API's own answer,
-    /// to be judged (a 5xx for a client error is a contract failure).
+    /// a 502, 503 or 504 whose body is not the API's own error ([`Exchange::is_api_error`]),
+    /// that is a gateway's or load balancer's page, or a 429 still there after the client's
+    /// retries. Every other answer is the API speaking and is judged by the contract: a P1Error
+    /// at any status (a 502 P1Error to a client error is a 5xx for a client error), and a 500
+    /// whatever its body (a gateway does not answer 500; an HTML 500 is the API's framework
+    /// failing on the request).
     pub fn unavailable(&self) -> Option<&'static str> {
         match self.status {
-            502..=504 => Some("the target is unavailable (gateway error)"),
-            429 => Some("the target kept rate-limiting the suite"),
-            500..=599 if self.json().is_none() => {
-                Some("the target answered a server error without a JSON body (a gateway page)")
+            502..=504 if !self.is_api_error() => {
+                Some("the target is unavailable (a gateway's 502, 503 or 504, not the API's error)")
             }
+            429 => Some("the target kept rate-limiting the suite"),
             _ => None,
         }
+    }
+
+    /// The earlier attempts ([`Exchange::earlier`]) that the API itself answered with a server
+    /// error ([`Exchange::unavailable`] says no) and a status other than this answer's: the
+    /// same request answered differently on retry.
+    pub fn earlier_server_errors(&self) -> Vec<&Exchange> {
+        self.earlier
+            .iter()
+            .filter(|e| e.status >= 500 && e.status != self.status && e.unavailable().is_none())
+            .collect()
     }
 
     /// A one-line summary: `HTTP 400 application/json {"code":...}`.
@@ -371,8 +408,12 @@ impl HttpClient {
     ) -> Result<Exchange, TransportError> {
         let mut retries = 0;
         let mut waited = Duration::ZERO;
+        let mut earlier = Vec::new();
         loop {
-            let result = self.attempt(&request, bearer, basic, retries).await;
+            let mut result = self.attempt(&request, bearer, basic, retries).await;
+            if let Ok(ex) = &mut result {
+                ex.earlier = std::mem::take(&mut earlier);
+            }
             let retry_after = match &result {
                 Ok(ex) if ex.is_transient() && (request.retry_safe || ex.status == 429) => {
                     Some(ex.header("retry-after").map(str::to_string))
@@ -388,6 +429,10 @@ impl HttpClient {
             let wait = retry_delay(retry_after.as_deref(), retries, self.limits.retry_cap);
             if retries >= self.limits.max_retries || waited + wait > RETRY_BUDGET || is_stopping() {
                 return result;
+            }
+            if let Ok(mut ex) = result {
+                earlier = std::mem::take(&mut ex.earlier);
+                earlier.push(ex);
             }
             tokio::time::sleep(wait).await;
             waited += wait;
@@ -534,6 +579,7 @@ impl HttpClient {
             body,
             elapsed: started.elapsed(),
             retries,
+            earlier: Vec::new(),
         })
     }
 }

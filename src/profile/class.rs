@@ -248,6 +248,7 @@ mod tests {
             body: body.as_bytes().to_vec(),
             elapsed: Duration::ZERO,
             retries: 0,
+            earlier: Vec::new(),
         }
     }
 

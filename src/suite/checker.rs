@@ -15,7 +15,7 @@ use super::cases::{
     Answer, Evidence, Expect, Grade, Lenient, Method, ReadBack, Rejection, Statuses, Stored,
     StoredValue, must, should,
 };
-use super::ctx::{CaseCtx, Step, is_json_media_type};
+use super::ctx::{Abort, CaseCtx, Step, is_json_media_type};
 use super::privacy::describe;
 use super::sources::DOC_UPDATE;
 
@@ -62,6 +62,9 @@ const IMMEDIATE_READ: Grade = should(Evidence::Inferred(
 pub(super) const ONLY_MFA: Grade = must(Evidence::Doc(
     "DOC a PUT replaces the attributes the request names (facts §3); Update User MFA Enabled names mfaEnabled only (facts §1.1)",
 ));
+
+/// The check of [`CaseCtx::snapshot`]: the set-up read of a user the case just created.
+pub const NEW_USER_READ: &str = "GET user reads the user just created";
 
 /// The check of [`CaseCtx::expect_other_attributes`].
 pub(super) const OTHER_ATTRIBUTES: &str = "GET user: every other attribute reads as before";
@@ -466,14 +469,23 @@ impl CaseCtx {
 
     /// The user in `ex` (a GET user answer) has every attribute of the snapshot taken when the
     /// case set it up, with the same value, and no other, apart from mfaEnabled and the
-    /// attributes the server keeps itself ([`SERVER_KEPT`]). Nothing is checked for a user
-    /// without a snapshot.
+    /// attributes the server keeps itself ([`SERVER_KEPT`]). A user without a snapshot is one
+    /// no set-up made (every user of [`CaseCtx::user_with`] has one, or the case stopped): the
+    /// user a Create User case made, or one whose attributes the case changes on purpose; it
+    /// has nothing to compare with. An answer that is not a JSON object fails the check.
     pub(super) fn expect_other_attributes(&mut self, user: &str, ex: &Exchange) {
         let Some(before) = self.snapshots.get(user).cloned() else {
             return;
         };
         let after = ex.json().unwrap_or(Value::Null);
         let (Some(before), Some(after_map)) = (before.as_object(), after.as_object()) else {
+            self.note(
+                ONLY_MFA,
+                OTHER_ATTRIBUTES,
+                "a User object to compare with the set-up snapshot",
+                self.summary(ex),
+                Some(ex),
+            );
             return;
         };
         let mut keys: Vec<&String> = before.keys().chain(after_map.keys()).collect();
@@ -512,31 +524,13 @@ impl CaseCtx {
             ex.status == 200
                 && ex.json().and_then(|j| j.get("mfaEnabled").cloned()) == Some(json!(expected))
         };
-        let mut ex = self.send(self.request(Method::Get, &url)).await?;
-        if settle && !shows(&ex) {
-            let window = self.session.run.consistency_wait;
-            let started = Instant::now();
-            let mut pause = Duration::from_millis(50);
-            let mut reads = 1;
-            while !shows(&ex) && started.elapsed() < window {
-                tokio::time::sleep(pause.min(window.saturating_sub(started.elapsed()))).await;
-                pause = pause.saturating_mul(2);
-                ex = self.send(self.request(Method::Get, &url)).await?;
-                reads += 1;
-            }
-            if shows(&ex) {
-                self.note(
-                    IMMEDIATE_READ,
-                    format!("{what} reads {why} at once"),
-                    format!("mfaEnabled {expected} on the first read"),
-                    format!(
-                        "mfaEnabled {expected} only on read {reads}, after {} ms",
-                        started.elapsed().as_millis()
-                    ),
-                    Some(&ex),
-                );
-            }
-        }
+        let ex = if settle {
+            let check = format!("{what} reads {why}");
+            let shown = format!("mfaEnabled {expected}");
+            self.read_settled(&url, shows, &check, &shown).await?
+        } else {
+            self.send(self.request(Method::Get, &url)).await?
+        };
         let check = format!("{what} reads {why}");
         self.expect_answer(
             &ex,
@@ -545,6 +539,75 @@ impl CaseCtx {
             &check,
         );
         Ok(ex)
+    }
+
+    /// GET `url` until `shows` holds of the answer (it then shows `shown`), repeated with
+    /// growing pauses within `PINGONE_CONSISTENCY_WAIT_MS`; the last answer. One that shows
+    /// only after a wait is a SHOULD warning (`check` "at once"); one that never shows is left
+    /// to the caller to fail.
+    async fn read_settled(
+        &mut self,
+        url: &str,
+        shows: impl Fn(&Exchange) -> bool,
+        check: &str,
+        shown: &str,
+    ) -> Step<Exchange> {
+        let mut ex = self.send(self.request(Method::Get, url)).await?;
+        if shows(&ex) {
+            return Ok(ex);
+        }
+        let window = self.session.run.consistency_wait;
+        let started = Instant::now();
+        let mut pause = Duration::from_millis(50);
+        let mut reads = 1;
+        while !shows(&ex) && started.elapsed() < window {
+            tokio::time::sleep(pause.min(window.saturating_sub(started.elapsed()))).await;
+            pause = pause.saturating_mul(2);
+            ex = self.send(self.request(Method::Get, url)).await?;
+            reads += 1;
+        }
+        if shows(&ex) {
+            self.note(
+                IMMEDIATE_READ,
+                format!("{check} at once"),
+                format!("{shown} on the first read"),
+                format!(
+                    "{shown} only on read {reads}, after {} ms",
+                    started.elapsed().as_millis()
+                ),
+                Some(&ex),
+            );
+        }
+        Ok(ex)
+    }
+
+    /// Set-up: keep GET user of `user`, which the case just created, as it is now: what every
+    /// later GET user must still show besides mfaEnabled (`expect_other_attributes`). A user
+    /// that GET user does not answer with a 200 User, within the consistency wait, fails the
+    /// case at MUST (a user Create User answered 201 for must read back); the case stops there
+    /// rather than compare later reads with nothing.
+    pub(super) async fn snapshot(&mut self, user: &str) -> Step<()> {
+        let url = self.user_url(user);
+        let is_user = |ex: &Exchange| ex.status == 200 && ex.json().is_some_and(|j| j.is_object());
+        let ex = self
+            .read_settled(&url, is_user, NEW_USER_READ, "HTTP 200 with the User")
+            .await?;
+        match ex.json().filter(|j| is_user(&ex) && j.is_object()) {
+            Some(json) => {
+                self.snapshots.insert(user.to_string(), json);
+                Ok(())
+            }
+            None => {
+                self.note(
+                    WRITE_IS_STORED,
+                    NEW_USER_READ,
+                    "HTTP 200 with the User",
+                    self.summary(&ex),
+                    Some(&ex),
+                );
+                Err(Abort)
+            }
+        }
     }
 }
 

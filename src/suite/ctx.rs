@@ -7,9 +7,11 @@ use std::time::Instant;
 
 use serde_json::{Value, json};
 
-use crate::http::{Exchange, Request};
+use crate::http::{Exchange, Request, TransportError};
 
-use super::cases::{Case, Expect, Grade, JSON, Method, Tier, UserContent, Via};
+use super::cases::{
+    Case, Evidence, Expect, Grade, JSON, Method, Tier, UserContent, Via, must, should,
+};
 use super::outcome::{CaseResult, Finding, Outcome};
 use super::session::Session;
 
@@ -34,6 +36,24 @@ pub(super) struct Abort;
 
 pub(super) type Step<T> = Result<T, Abort>;
 
+/// The check of a server error that a retry turned into a client error.
+pub const RETRIED_CLIENT_ERROR: &str = "no attempt answers a 5xx to a client error";
+
+/// The check of a server error that a retry turned into another answer.
+pub const RETRIED_ANSWER: &str = "a retried request is answered as it was first";
+
+/// A client error is answered with a 4xx on every attempt, not with a 5xx first.
+const NO_5XX_FOR_CLIENT_ERROR: Grade = must(Evidence::Invariant(
+    "never a 5xx for a client error, on any attempt: the 4xx that a retry got says the request \
+     was one",
+));
+
+/// A server error that goes away on retry: Ping's clients retry it, yet it is reported.
+const SAME_ANSWER_ON_RETRY: Grade = should(Evidence::Inferred(
+    "Ping's clients retry 500 and UNEXPECTED_ERROR (facts §11.4), so a server error that a retry \
+     answers otherwise is survived, but it is the same request answered differently",
+));
+
 /// The state of one running case.
 pub(super) struct CaseCtx {
     pub(super) session: Arc<Session>,
@@ -53,6 +73,9 @@ pub(super) struct CaseCtx {
     /// GET user of each user the case set up, right after set-up: what every later GET user
     /// must still show besides mfaEnabled.
     pub(super) snapshots: HashMap<String, Value>,
+    /// Whether clean-up failed to delete or restore something: then neither SKIPPED nor a
+    /// known deviation can stand for the case ([`Outcome::of`]).
+    pub(super) left_behind: bool,
 }
 
 impl CaseCtx {
@@ -74,6 +97,7 @@ impl CaseCtx {
             error: None,
             requests: 0,
             snapshots: HashMap::new(),
+            left_behind: false,
         }
     }
 
@@ -85,6 +109,7 @@ impl CaseCtx {
             self.skipped,
             self.error,
             deviation.map(|d| d.reason),
+            self.left_behind,
         );
         CaseResult {
             id: c.id.to_string(),
@@ -103,6 +128,20 @@ impl CaseCtx {
             requests: self.requests,
             links: self.links,
             cleanup,
+        }
+    }
+
+    /// The case stopped early ([`Abort`]). Every stop names its cause: a finding (a set-up
+    /// step the API refused, a check that had nothing to compare) or an unavailable target.
+    /// A stop that names neither would leave a case that checked nothing looking like a pass:
+    /// it is an ERROR instead.
+    pub(super) fn stopped(&mut self) {
+        if self.error.is_none() && !self.findings.iter().any(|f| f.tier == Tier::Must) {
+            self.error = Some(format!(
+                "the case stopped before its checks ran, without a finding or an unavailable \
+                 target to say why ({} request(s) sent)",
+                self.requests
+            ));
         }
     }
 
@@ -173,26 +212,50 @@ impl CaseCtx {
     /// Send a set-up or read-back request (counted, not recorded as the case's answer). No
     /// answer, or an answer of the infrastructure in front of the API rather than of the API
     /// ([`Exchange::unavailable`]), stops the case as inconclusive ([`Outcome::Error`]), not failed.
+    /// A server error of the API that turned into another answer on retry is noted
+    /// ([`CaseCtx::note_retried`]).
     pub(super) async fn send(&mut self, req: Request) -> Step<Exchange> {
         self.requests += 1;
-        match self.session.send(req).await {
-            Ok(ex) => match ex.unavailable() {
-                None => Ok(ex),
-                Some(why) => {
-                    let retries = match ex.retries {
-                        0 => String::new(),
-                        1 => " (after 1 retry)".to_string(),
-                        n => format!(" (after {n} retries)"),
-                    };
-                    self.error = Some(format!(
-                        "{} {}: {why}{retries}: {}",
-                        ex.request.method,
-                        ex.request.url,
-                        self.summary(&ex)
-                    ));
-                    Err(Abort)
+        let result = self.session.send(req).await;
+        self.answered(result)
+    }
+
+    /// Send a request with `token` instead of the session's (counted, not recorded as the
+    /// case's answer); the recorded request shows `$TOKEN`, never the token. Judged as
+    /// [`CaseCtx::send`] judges.
+    pub(super) async fn send_with_bearer(
+        &mut self,
+        req: Request,
+        token: &crate::secret::Secret,
+    ) -> Step<Exchange> {
+        self.requests += 1;
+        let result = self.session.send_with_bearer(req, token).await;
+        self.answered(result)
+    }
+
+    /// The API's answer, or the case stopped as inconclusive when the target did not give one.
+    fn answered(&mut self, result: Result<Exchange, TransportError>) -> Step<Exchange> {
+        match result {
+            Ok(ex) => {
+                self.note_retried(&ex);
+                match ex.unavailable() {
+                    None => Ok(ex),
+                    Some(why) => {
+                        let retries = match ex.retries {
+                            0 => String::new(),
+                            1 => " (after 1 retry)".to_string(),
+                            n => format!(" (after {n} retries)"),
+                        };
+                        self.error = Some(format!(
+                            "{} {}: {why}{retries}: {}",
+                            ex.request.method,
+                            ex.request.url,
+                            self.summary(&ex)
+                        ));
+                        Err(Abort)
+                    }
                 }
-            },
+            }
             Err(e) => {
                 self.error = Some(e.to_string());
                 Err(Abort)
@@ -200,31 +263,45 @@ impl CaseCtx {
         }
     }
 
-    /// Send a request with `token` instead of the session's (counted, not recorded as the
-    /// case's answer); the recorded request shows `$TOKEN`, never the token.
-    pub(super) async fn send_with_bearer(
-        &mut self,
-        req: Request,
-        token: &crate::secret::Secret,
-    ) -> Step<Exchange> {
-        self.requests += 1;
-        match self.session.send_with_bearer(req, token).await {
-            Ok(ex) => match ex.unavailable() {
-                None => Ok(ex),
-                Some(why) => {
-                    self.error = Some(format!(
-                        "{} {}: {why}: {}",
-                        ex.request.method,
-                        ex.request.url,
-                        ex.summary()
-                    ));
-                    Err(Abort)
-                }
-            },
-            Err(e) => {
-                self.error = Some(e.to_string());
-                Err(Abort)
-            }
+    /// Note the server errors the API answered `ex`'s request on earlier attempts that were
+    /// retried into another answer ([`Exchange::earlier_server_errors`]): a MUST failure when
+    /// the last answer is a client error (a 5xx for a client error, whichever attempt it came
+    /// on), else a SHOULD warning (the same request answered differently). A 404 to a repeated
+    /// DELETE is what a DELETE that did succeed the first time leaves: only a warning.
+    pub(super) fn note_retried(&mut self, ex: &Exchange) {
+        let errors = ex.earlier_server_errors();
+        if errors.is_empty() {
+            return;
+        }
+        let before: Vec<String> = errors
+            .iter()
+            .map(|e| format!("attempt {}: {}", e.retries + 1, self.summary(e)))
+            .collect();
+        let actual = format!(
+            "{}; then attempt {}: {}",
+            before.join("; "),
+            ex.retries + 1,
+            self.summary(ex)
+        );
+        let client_error = (400..500).contains(&ex.status)
+            && !matches!(ex.status, 408 | 429)
+            && !(ex.request.method == "DELETE" && ex.status == 404);
+        if client_error {
+            self.note(
+                NO_5XX_FOR_CLIENT_ERROR,
+                RETRIED_CLIENT_ERROR,
+                format!("HTTP {} (or another 4xx) on every attempt", ex.status),
+                actual,
+                Some(ex),
+            );
+        } else {
+            self.note(
+                SAME_ANSWER_ON_RETRY,
+                RETRIED_ANSWER,
+                "the same answer on every attempt",
+                actual,
+                Some(ex),
+            );
         }
     }
 
@@ -399,17 +476,6 @@ impl CaseCtx {
         }
         self.snapshot(&id).await?;
         Ok(id)
-    }
-
-    /// Set-up: keep GET user of `user` as it is now (for the side-effect check).
-    pub(super) async fn snapshot(&mut self, user: &str) -> Step<()> {
-        let ex = self
-            .send(self.request(Method::Get, &self.user_url(user)))
-            .await?;
-        if let Some(json) = ex.json().filter(|_| ex.status == 200) {
-            self.snapshots.insert(user.to_string(), json);
-        }
-        Ok(())
     }
 
     /// GET .../mfaEnabled without checks (set-up).

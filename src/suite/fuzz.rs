@@ -109,7 +109,11 @@ type Probed = (u32, Vec<Finding>, Option<String>);
 const MAX_WORKERS: usize = 16;
 
 /// One probe of `body` on `user`: the requests it sent, its findings, and why it stopped if
-/// the target became unavailable.
+/// the target became unavailable. `known` is the value `user` is known to hold (`None`: not
+/// known, after a probe that found something or stopped); a probe whose baseline differs sets
+/// it first and requires a 2xx, so that a write an earlier probe left behind, or a set-up write
+/// a flaky target lost, never passes for a partial write of this body. A probe that found
+/// nothing read its baseline back, which is then known.
 async fn probe_once(
     session: Arc<Session>,
     case: &'static Case,
@@ -117,9 +121,9 @@ async fn probe_once(
     user: String,
     body: Vec<u8>,
     alternate: bool,
+    known: &mut Option<bool>,
 ) -> Probed {
-    let mut requests = 0;
-    let mut ctx = CaseCtx::new(session.clone(), case, shared);
+    let mut ctx = CaseCtx::new(session, case, shared);
     let coerced = jackson_boolean(&body);
     ctx.expect.lenient = coerced.map(|value| Lenient {
         value,
@@ -129,23 +133,32 @@ async fn probe_once(
     // The baseline is the opposite of what a coercing server would store, so that an
     // acceptance that stores nothing shows; a body nothing coerces alternates.
     let baseline = coerced.map_or(alternate, |c| !c);
-    if baseline {
-        let _ = session.send(ctx.put_value(&user, true)).await;
-        requests += 1;
+    let set = if *known == Some(baseline) {
+        true
+    } else {
+        match ctx.send(ctx.put_value(&user, baseline)).await {
+            Ok(ex) if (200..300).contains(&ex.status) => true,
+            Ok(ex) => {
+                let seen = ctx.findings.len();
+                ctx.note_unjudged(
+                    "set-up: PUT .../mfaEnabled sets the baseline before the probe",
+                    "HTTP 2xx",
+                    ctx.summary(&ex),
+                    Some(&ex),
+                );
+                ctx.add_context(seen, &format!("baseline {baseline}"));
+                false
+            }
+            Err(_) => false,
+        }
+    };
+    if set {
+        let _ = ctx.invalid_probe(&user, &body, JSON, baseline).await;
     }
-    let _ = ctx.invalid_probe(&user, &body, JSON, baseline).await;
-    requests += ctx.requests;
-    if let Some(e) = ctx.error.take() {
-        // The target became unavailable: what this probe saw is no verdict.
-        return (requests, Vec::new(), Some(e));
-    }
-    // A probe that changed the value leaves it changed; put it back so the next probe starts
-    // from false.
-    if !ctx.findings.is_empty() || baseline {
-        let _ = session.send(ctx.put_value(&user, false)).await;
-        requests += 1;
-    }
-    (requests, ctx.findings, None)
+    *known = (set && ctx.findings.is_empty() && ctx.error.is_none()).then_some(baseline);
+    // After an outage, what the probe saw before is kept (a MUST finding is still a contract
+    // failure); the rest is no verdict.
+    (ctx.requests, ctx.findings, ctx.error.take())
 }
 
 /// The leniency the fuzzer tolerates (facts §11.1).
@@ -188,10 +201,14 @@ fn fuzz_blocking(
     let requests = std::cell::Cell::new(0u32);
     let error: std::cell::RefCell<Option<String>> = std::cell::RefCell::new(None);
     let (user, screen_users) = users;
+    // What the shrinking probes know of their user's value: nothing at first.
+    let known = std::cell::Cell::new(None);
     let probe = |body: &[u8], alternate: bool| -> Vec<Finding> {
+        // Once the target is unavailable, shrinking stops: the failure found stands as it is.
         if error.borrow().is_some() {
             return Vec::new();
         }
+        let mut value = known.get();
         let (sent, findings, stopped) = handle.block_on(probe_once(
             session.clone(),
             case,
@@ -199,7 +216,9 @@ fn fuzz_blocking(
             user.to_string(),
             body.to_vec(),
             alternate,
+            &mut value,
         ));
+        known.set(value);
         requests.set(requests.get() + sent);
         if let Some(e) = stopped {
             *error.borrow_mut() = Some(e);
@@ -217,18 +236,19 @@ fn fuzz_blocking(
     let bodies: Vec<Vec<u8>> = trees.iter().map(ValueTree::current).collect();
     let screened = handle.block_on(screen(&session, case, &shared, &screen_users, &bodies));
     let must = |f: &[Finding]| f.iter().any(|f| f.tier == Tier::Must);
+    // Every screened body counts, also those after one that met an unavailable target: an
+    // outage ends the search for more, never the findings already made.
+    for (sent, _, stopped) in &screened {
+        requests.set(requests.get() + sent);
+        if let Some(e) = stopped {
+            error.borrow_mut().get_or_insert_with(|| e.clone());
+        }
+    }
     let mut warning: Option<FuzzFailure> = None;
-    for (n, ((mut tree, original), (sent, findings, stopped))) in
+    for (n, ((mut tree, original), (_, findings, _))) in
         trees.into_iter().zip(bodies).zip(screened).enumerate()
     {
         let alternate = n % 2 == 1;
-        requests.set(requests.get() + sent);
-        if let Some(e) = stopped {
-            *error.borrow_mut() = Some(e);
-        }
-        if error.borrow().is_some() {
-            break;
-        }
         if findings.is_empty() {
             continue;
         }
@@ -290,6 +310,8 @@ async fn screen(
         let (session, shared, user) = (session.clone(), shared.clone(), user.clone());
         set.spawn(async move {
             let mut out = Vec::with_capacity(mine.len());
+            // Each worker's user was set up with false.
+            let mut known = Some(false);
             for (i, body) in mine {
                 let result = probe_once(
                     session.clone(),
@@ -298,6 +320,7 @@ async fn screen(
                     user.clone(),
                     body,
                     i % 2 == 1,
+                    &mut known,
                 )
                 .await;
                 let stop = result.2.is_some();

@@ -70,8 +70,9 @@ pub enum Outcome {
     /// The behaviour profile differs from its snapshot (the difference in plain words): not a
     /// broken contract, but a change a person must review (`cargo insta review`).
     Changed(String),
-    /// Inconclusive: the target was unavailable (no answer, a timeout, a gateway error after
-    /// retries) or the case could not be set up; the reason says which. Not a verdict on the
+    /// Inconclusive: the target was unavailable (no answer, a timeout, a gateway's page after
+    /// retries, a clean-up it kept from happening) or the case stopped without a finding to
+    /// say why; the reason says which. Not a verdict on the
     /// API's contract, yet it fails the run: nothing was shown to hold.
     Error(String),
 }
@@ -205,32 +206,113 @@ impl CaseResult {
 }
 
 impl Outcome {
-    /// The verdict of findings: skipped, else FAIL on a MUST finding (a contract failure seen
-    /// before the target became unavailable is still one), else ERROR when the case met an
-    /// unavailable target (`error`, the cause), else WARN on SHOULD findings only, else PASS; a
-    /// listed deviation (`deviation`, its reason) turns a failure or warning into
-    /// [`Outcome::KnownDeviation`] and a pass into [`Outcome::FixedDeviation`].
+    /// The verdict of findings: FAIL on a MUST finding (a contract failure seen before the
+    /// target became unavailable, or before the case decided to skip, is still one), else
+    /// ERROR when the case met an unavailable target (`error`, the cause), else skipped, else
+    /// WARN on SHOULD findings only, else PASS. A listed deviation (`deviation`, its reason)
+    /// turns a failure or warning into [`Outcome::KnownDeviation`] and a pass into
+    /// [`Outcome::FixedDeviation`], unless clean-up failed to delete or restore something
+    /// (`left_behind`): what a case left behind is never excused, and never skipped.
     pub fn of(
         findings: &[Finding],
         skipped: Option<String>,
         error: Option<String>,
         deviation: Option<&str>,
+        left_behind: bool,
     ) -> Outcome {
-        let outcome = if let Some(r) = skipped {
-            Outcome::Skipped(r)
-        } else if findings.iter().any(|f| f.tier == Tier::Must) {
+        let outcome = if findings.iter().any(|f| f.tier == Tier::Must) {
             Outcome::Fail
         } else if let Some(e) = error {
             Outcome::Error(e)
+        } else if let Some(r) = skipped {
+            Outcome::Skipped(r)
         } else if findings.is_empty() {
             Outcome::Pass
         } else {
             Outcome::Warn
         };
-        match (deviation, outcome) {
+        match (deviation.filter(|_| !left_behind), outcome) {
             (Some(d), Outcome::Fail | Outcome::Warn) => Outcome::KnownDeviation(d.to_string()),
             (Some(d), Outcome::Pass) => Outcome::FixedDeviation(d.to_string()),
             (_, other) => other,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(tier: Tier) -> Finding {
+        Finding {
+            tier,
+            evidence: Some("SPEC"),
+            check: "clean-up: Delete User answers 204 and removes the user".into(),
+            context: Vec::new(),
+            expected: "success".into(),
+            actual: "HTTP 500".into(),
+            reproduce: None,
+        }
+    }
+
+    #[test]
+    fn a_clean_up_failure_wins_over_a_skip() {
+        let skip = || Some("tokens live 3600 s".to_string());
+        assert_eq!(
+            Outcome::of(&[finding(Tier::Must)], skip(), None, None, true),
+            Outcome::Fail
+        );
+        let gone = "clean-up failed: connection refused".to_string();
+        assert_eq!(
+            Outcome::of(&[], skip(), Some(gone.clone()), None, true),
+            Outcome::Error(gone)
+        );
+        assert_eq!(
+            Outcome::of(&[], skip(), None, None, false),
+            Outcome::Skipped("tokens live 3600 s".into())
+        );
+    }
+
+    #[test]
+    fn a_clean_up_failure_wins_over_a_known_deviation() {
+        let listed = Some("a tenant answers 400 here");
+        assert_eq!(
+            Outcome::of(&[finding(Tier::Must)], None, None, listed, true),
+            Outcome::Fail
+        );
+        assert_eq!(
+            Outcome::of(&[finding(Tier::Must)], None, None, listed, false),
+            Outcome::KnownDeviation("a tenant answers 400 here".into())
+        );
+        let gone = "clean-up failed: HTTP 502".to_string();
+        assert_eq!(
+            Outcome::of(&[], None, Some(gone.clone()), listed, true),
+            Outcome::Error(gone)
+        );
+    }
+
+    #[test]
+    fn a_contract_failure_before_an_outage_is_still_a_failure() {
+        let gone = "PUT x: connection refused".to_string();
+        assert_eq!(
+            Outcome::of(
+                &[finding(Tier::Must)],
+                None,
+                Some(gone.clone()),
+                None,
+                false
+            ),
+            Outcome::Fail
+        );
+        assert_eq!(
+            Outcome::of(
+                &[finding(Tier::Should)],
+                None,
+                Some(gone.clone()),
+                None,
+                false
+            ),
+            Outcome::Error(gone)
+        );
     }
 }

@@ -222,6 +222,7 @@ mod tests {
             body: body.as_bytes().to_vec(),
             elapsed: Duration::from_micros(1500),
             retries: 1,
+            earlier: Vec::new(),
         };
         let answer = exchange(created.clone(), 201, r#"{"id":"user-7"}"#);
         log.observe(&created, &Ok(answer), Duration::ZERO);

@@ -11,9 +11,12 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use super::cases::{Case, Method};
+use crate::http::Exchange;
+
+use super::cases::{Case, Evidence, Grade, Method, must};
 use super::ctx::{CaseCtx, Shared, lock};
 use super::session::Session;
+use super::sources::DOC_UPDATE;
 
 pub use super::areas::redact;
 pub use super::cases::CODES_400;
@@ -28,7 +31,9 @@ pub async fn run_case(session: Arc<Session>, case: &'static Case) -> CaseResult 
     let ctx = CaseCtx::new(session.clone(), case, shared.clone());
     let task = tokio::spawn(async move {
         let mut ctx = ctx;
-        let _ = ctx.perform().await;
+        if ctx.perform().await.is_err() {
+            ctx.stopped();
+        }
         ctx
     });
     let mut ctx = match task.await {
@@ -80,9 +85,11 @@ fn panicked(
     ctx
 }
 
-/// Restore the test user and delete the case's users. Each failure makes the case an ERROR
-/// (unless it already failed its contract), which fails the run and names the failure in the
-/// report, and is a line of `cleanup`.
+/// Restore the test user and delete the case's users. What the API refuses (an answer of its
+/// own other than success) is a MUST finding of the case: the contract promises the answer, and
+/// the case left something behind ([`Outcome::of`] lets it win over SKIPPED and a known
+/// deviation). What an unavailable target keeps from happening (no answer, a gateway's page)
+/// makes the case an ERROR. Each problem is also a line of `cleanup`.
 async fn clean_up(ctx: &mut CaseCtx, shared: &Mutex<Shared>) -> Vec<String> {
     let (created, restore, unknown) = {
         let mut s = lock(shared);
@@ -105,19 +112,22 @@ async fn clean_up(ctx: &mut CaseCtx, shared: &Mutex<Shared>) -> Vec<String> {
             .clean_up();
         ctx.requests += 1;
         let put = match ctx.session.send(req).await {
-            Ok(ex) if ex.status == 200 => Ok(()),
-            Ok(ex) => Err(ctx.summary(&ex)),
-            Err(e) => Err(e.message),
+            Ok(ex) if ex.status == 200 => {
+                ctx.note_retried(&ex);
+                Ok(())
+            }
+            Ok(ex) => Err(refused_or_unavailable(ctx, ex)),
+            Err(e) => Err(Refusal::Unavailable(e.message)),
         };
         let restored = match put {
             Ok(()) => {
                 ctx.requests += 1;
                 match ctx.quiet_read(&user).await {
                     Some(v) if v == value => Ok(()),
-                    other => Err(format!(
+                    other => Err(Refusal::Unavailable(format!(
                         "read back mfaEnabled {}",
                         other.map_or("(unreadable)".to_string(), |v| v.to_string())
-                    )),
+                    ))),
                 }
             }
             Err(e) => Err(e),
@@ -126,10 +136,11 @@ async fn clean_up(ctx: &mut CaseCtx, shared: &Mutex<Shared>) -> Vec<String> {
             Ok(()) => ctx.session.guard().restored(&user),
             Err(why) => {
                 let problem = format!(
-                    "could not restore mfaEnabled={value} on test user {user}: {why}; {}",
+                    "could not restore mfaEnabled={value} on test user {user}: {}; {}",
+                    why.text(),
                     ctx.session.guard().restore_advice(&user)
                 );
-                clean_up_failed(ctx, &problem);
+                clean_up_failed(ctx, &problem, why, RESTORE_CHECK, RESTORED);
                 problems.push(problem);
             }
         }
@@ -139,18 +150,22 @@ async fn clean_up(ctx: &mut CaseCtx, shared: &Mutex<Shared>) -> Vec<String> {
         ctx.requests += 1;
         let req = ctx.request(Method::Delete, &ctx.user_url(&user)).clean_up();
         let failure = match ctx.session.send(req).await {
-            Ok(ex) if ex.status == 204 || ex.status == 200 || ex.status == 404 => None,
-            Ok(ex) => Some(ctx.summary(&ex)),
-            Err(e) => Some(e.message),
+            Ok(ex) if ex.status == 204 || ex.status == 200 || ex.status == 404 => {
+                ctx.note_retried(&ex);
+                None
+            }
+            Ok(ex) => Some(refused_or_unavailable(ctx, ex)),
+            Err(e) => Some(Refusal::Unavailable(e.message)),
         };
         match failure {
             None => deleted.push(user),
             Some(why) => {
                 let problem = format!(
-                    "could not delete user {user}: {why}; `conformance-report sweep --delete` \
-                     removes it later"
+                    "could not delete user {user}: {}; `conformance-report sweep --delete` \
+                     removes it later",
+                    why.text()
                 );
-                clean_up_failed(ctx, &problem);
+                clean_up_failed(ctx, &problem, why, DELETE_CHECK, DELETED);
                 problems.push(problem);
             }
         }
@@ -159,12 +174,59 @@ async fn clean_up(ctx: &mut CaseCtx, shared: &Mutex<Shared>) -> Vec<String> {
     problems
 }
 
-/// A failed restore or delete: the case is an ERROR (a contract failure stays a FAIL), with the
-/// failure as its reason.
-fn clean_up_failed(ctx: &mut CaseCtx, problem: &str) {
-    let reason = format!("clean-up failed: {problem}");
-    ctx.error = Some(match ctx.error.take() {
-        Some(earlier) => format!("{earlier}; {reason}"),
-        None => reason,
-    });
+/// The check a refused Delete User fails.
+pub const DELETE_CHECK: &str = "clean-up: Delete User answers 204 and removes the user";
+
+/// The check a refused restore of the test user's value fails.
+pub const RESTORE_CHECK: &str = "clean-up: PUT .../mfaEnabled restores the test user's value";
+
+/// SPEC: Delete User answers 204 (facts §5).
+const DELETED: Grade = must(Evidence::Spec(
+    "Delete User answers 204 (facts §5, SPEC); a user the suite made is removed again",
+));
+
+/// DOC: PUT .../mfaEnabled answers 200 and stores the value (facts §1.1).
+const RESTORED: Grade = must(Evidence::Doc(DOC_UPDATE));
+
+/// Why a clean-up request did not do its job.
+enum Refusal {
+    /// The API answered, and not with success: the answer (and the exchange, to reproduce).
+    Refused(String, Box<Exchange>),
+    /// No answer, a gateway's page or a read that failed: the cause.
+    Unavailable(String),
+}
+
+impl Refusal {
+    fn text(&self) -> &str {
+        match self {
+            Refusal::Refused(why, _) | Refusal::Unavailable(why) => why,
+        }
+    }
+}
+
+/// An answer that is not a success: the API's refusal, or the target's absence.
+fn refused_or_unavailable(ctx: &CaseCtx, ex: Exchange) -> Refusal {
+    match ex.unavailable() {
+        Some(why) => Refusal::Unavailable(format!("{why}: {}", ctx.summary(&ex))),
+        None => Refusal::Refused(ctx.summary(&ex), Box::new(ex)),
+    }
+}
+
+/// A failed restore or delete: a MUST finding of `check` at `grade` when the API refused it,
+/// else the case is an ERROR (a contract failure stays a FAIL), with the failure as its
+/// reason. Either way the case left something behind.
+fn clean_up_failed(ctx: &mut CaseCtx, problem: &str, why: Refusal, check: &str, grade: Grade) {
+    ctx.left_behind = true;
+    match why {
+        Refusal::Refused(answer, ex) => {
+            ctx.note(grade, check, "success", answer, Some(&ex));
+        }
+        Refusal::Unavailable(_) => {
+            let reason = format!("clean-up failed: {problem}");
+            ctx.error = Some(match ctx.error.take() {
+                Some(earlier) => format!("{earlier}; {reason}"),
+                None => reason,
+            });
+        }
+    }
 }

@@ -53,10 +53,13 @@ impl CaseCtx {
                 if let Some(p) = &self.session.target.population_id {
                     body["population"] = json!({ "id": p });
                 }
+                // Sent again after a lost answer like a read: usernames are unique in an
+                // environment, so a second POST cannot make a second user.
                 let req = self
                     .request(Method::Post, &self.session.env_url("/users"))
                     .body(body.to_string().into_bytes())
-                    .header("Content-Type", UserContent::Json.media_type());
+                    .header("Content-Type", UserContent::Json.media_type())
+                    .retry_safe(true);
                 let ex = self.send_readonly(req).await?;
                 self.record(&ex);
                 // A user created anyway is deleted by the clean-up.

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::super::cases::{Method, ReadBack, SideProbe};
 use super::super::checker::{ONLY_MFA, show};
-use super::super::ctx::{CaseCtx, Step};
+use super::super::ctx::{Abort, CaseCtx, Step};
 use super::super::session::USER_PREFIX;
 
 impl CaseCtx {
@@ -71,7 +71,15 @@ impl CaseCtx {
     /// wrote the same values).
     async fn expect_untouched(&mut self, user: &str) -> Step<()> {
         let Some(before) = self.snapshots.get(user).cloned() else {
-            return Ok(());
+            // Set-up keeps one of every user it makes, or stops the case: never compare with
+            // nothing.
+            self.note_unjudged(
+                "set-up: the bystander's snapshot",
+                "GET user of the bystander kept after set-up",
+                "no snapshot",
+                None,
+            );
+            return Err(Abort);
         };
         let ex = self
             .send(self.request(Method::Get, &self.user_url(user)))
