@@ -179,8 +179,14 @@ async fn kill_matrix() -> Kills {
             };
             // Clean-up holds even when cases fail. (A server that creates users on PUT to an
             // unknown id leaves those behind: the suite never knew them; one that writes every
-            // user writes the seeded one too.)
-            if ![Fault::UnknownUserUpsert, Fault::BystanderWritten].contains(&fault) {
+            // user writes the seeded one too; one whose deletes fail keeps every user.)
+            if ![
+                Fault::UnknownUserUpsert,
+                Fault::BystanderWritten,
+                Fault::DeleteUserFails,
+            ]
+            .contains(&fault)
+            {
                 assert_eq!(leftovers(&mock), Vec::<String>::new(), "{fault}");
             }
             let mut found = BTreeMap::new();

@@ -215,11 +215,31 @@ impl Ctx<'_> {
         )
     }
 
-    /// 400 `INVALID_REQUEST` for a body that is not JSON (500 with
-    /// `server-error-on-malformed-json`).
+    /// 400 `INVALID_REQUEST` for a body that is not JSON (500, a P1Error 502 or an HTML 500
+    /// with the faults that break it).
     pub(crate) fn malformed(&self, why: &str) -> Response {
-        if self.has(Fault::ServerErrorOnMalformedJson) {
+        if self.has(Fault::ServerErrorOnMalformedJson)
+            || (self.has(Fault::ServerErrorThenRejects) && self.first_attempt)
+        {
             return self.unexpected();
+        }
+        if self.has(Fault::P1ErrorBadGatewayOnMalformedJson) {
+            return self.error(
+                StatusCode::BAD_GATEWAY,
+                P1Code::UnexpectedError,
+                MSG_UNEXPECTED,
+                vec![],
+            );
+        }
+        if self.has(Fault::HtmlServerErrorOnMalformedJson) {
+            return (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                [(CONTENT_TYPE, "text/html;charset=utf-8")],
+                "<html><body><h1>Whitelabel Error Page</h1><p>This application has no explicit \
+                 mapping for /error.</p><div>There was an unexpected error (type=Internal Server \
+                 Error, status=500).</div><div>JSON parse error</div></body></html>",
+            )
+                .into_response();
         }
         self.invalid(
             P1Code::InvalidRequest,

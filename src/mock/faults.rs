@@ -90,6 +90,18 @@ faults! {
     /// Answers 500 UNEXPECTED_ERROR to an empty or unparsable body instead of 400.
     ServerErrorOnMalformedJson = "500-on-malformed-json",
         target: Must "status" in ["MFA-INVALID-10", "MFA-INVALID-11", "MFA-INVALID-17", "MFA-INVALID-18", "MFA-INVALID-19", "MFA-INVALID-25"];
+    /// Answers an empty or unparsable body with a P1Error 502 (UNEXPECTED_ERROR, the
+    /// service's own JSON error, not a gateway's page) instead of 400.
+    P1ErrorBadGatewayOnMalformedJson = "502-p1error-on-malformed-json",
+        target: Must "status" in ["MFA-INVALID-10", "MFA-INVALID-11", "MFA-INVALID-17", "MFA-INVALID-18", "MFA-INVALID-19", "MFA-INVALID-25"];
+    /// Answers an empty or unparsable body with its web framework's HTML error page and status
+    /// 500 instead of a 400 P1Error.
+    HtmlServerErrorOnMalformedJson = "html-500-on-malformed-json",
+        target: Must "status" in ["MFA-INVALID-10", "MFA-INVALID-11", "MFA-INVALID-17", "MFA-INVALID-18", "MFA-INVALID-19", "MFA-INVALID-25"];
+    /// Answers the first attempt of a request with an empty or unparsable body 500
+    /// UNEXPECTED_ERROR, and the same request sent again 400.
+    ServerErrorThenRejects = "500-then-400-on-malformed-json",
+        target: Must "no attempt answers a 5xx to a client error" in ["MFA-INVALID-10", "MFA-INVALID-11", "MFA-INVALID-17", "MFA-INVALID-18", "MFA-INVALID-19", "MFA-INVALID-25"];
     /// Answers 500 UNEXPECTED_ERROR to a JSON body that is not an object instead of 400.
     ServerErrorOnNonObject = "500-on-non-object-body",
         target: Must "status" in ["MFA-INVALID-12", "MFA-INVALID-13", "MFA-INVALID-14", "MFA-INVALID-15", "MFA-INVALID-24"];
@@ -188,6 +200,13 @@ faults! {
     /// GET user keeps showing the mfaEnabled value the user was created with.
     UserViewStale = "user-view-stale",
         target: Must "GET user reads the value sent" in ["MFA-BODY-01"];
+    /// GET user answers 404 NOT_FOUND for a minute after Create User made the user (a read
+    /// replica that lags behind writes).
+    UserReadLags = "user-read-lags",
+        target: Must "GET user reads the user just created" in ["MFA-SIDE-01", "MFA-SIDE-02", "MFA-SIDE-03"];
+    /// Delete User answers 500 UNEXPECTED_ERROR and keeps the user.
+    DeleteUserFails = "delete-user-fails",
+        target: Must "clean-up: Delete User answers 204 and removes the user" in ["MFA-TOKEN-03"];
     // --- side effects of PUT .../mfaEnabled ---------------------------------------------------
     /// Stores the body's other user attributes too (mass assignment): `enabled`, `username`,
     /// `email`, `lifecycle`, `name`.

@@ -182,6 +182,7 @@ mod tests {
             let ctx = Ctx {
                 s: &state,
                 correlation_id: axum::http::HeaderValue::from_static("0"),
+                first_attempt: false,
             };
             let user = Uuid::new_v4();
             for value in [true, false] {

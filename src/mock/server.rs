@@ -38,19 +38,24 @@ pub(crate) fn router(state: Arc<State>) -> Router {
 }
 
 async fn handle(AxState(state): AxState<Arc<State>>, req: Request) -> Response {
-    let ctx = Ctx {
-        s: &state,
-        correlation_id: correlation_id(),
-    };
     // Read the body before answering, even when the answer does not need it (401, 404, 405,
     // 415, 429...): answering and closing while the client is still sending makes the kernel
     // reset the connection, and the client loses the answer. A body over DRAIN_LIMIT is
     // replaced by one still over BODY_LIMIT, so the handlers answer 413 in their usual turn.
     let (mut parts, body) = req.into_parts();
-    let body = match axum::body::to_bytes(body, DRAIN_LIMIT).await {
-        Ok(bytes) => Body::from(bytes),
-        Err(_) => Body::from(vec![0u8; BODY_LIMIT + 1]),
+    let bytes = axum::body::to_bytes(body, DRAIN_LIMIT)
+        .await
+        .unwrap_or_else(|_| vec![0u8; BODY_LIMIT + 1].into());
+    let ctx = Ctx {
+        s: &state,
+        correlation_id: correlation_id(),
+        first_attempt: state
+            .options
+            .faults
+            .contains(&Fault::ServerErrorThenRejects)
+            && state.first_attempt(&parts.method, &parts.uri, &bytes),
     };
+    let body = Body::from(bytes);
     // The transient-fault switch acts before the API: the request changes nothing.
     if let Some(fault) = state.flaky.next() {
         return super::flaky::answer(fault);
@@ -139,6 +144,9 @@ pub(crate) struct Ctx<'a> {
     pub(crate) s: &'a State,
     /// This request's `Correlation-Id` (§7), also quoted in some error messages.
     pub(crate) correlation_id: HeaderValue,
+    /// Whether no request with this method, path and body came before (kept only with the
+    /// `500-then-400-on-malformed-json` fault, which tells a first attempt from a retry).
+    pub(crate) first_attempt: bool,
 }
 
 impl Ctx<'_> {

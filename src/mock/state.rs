@@ -1,7 +1,7 @@
 //! The mock's storage: users, the environment's MFA settings, live tokens and the rate-limit
 //! window, each behind its own lock.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Instant, SystemTime};
 
@@ -28,6 +28,9 @@ pub(crate) struct User {
     pub(crate) created_mfa_enabled: bool,
     pub(crate) created_at: String,
     pub(crate) updated_at: String,
+    /// When Create User made the user (for the `user-read-lags` fault); `None` for a user
+    /// seeded at start or upserted by a fault.
+    pub(crate) created: Option<Instant>,
 }
 
 impl User {
@@ -96,6 +99,9 @@ pub(crate) struct State {
     pub(crate) rate: Mutex<VecDeque<Instant>>,
     /// The transient-fault switch and its request counter.
     pub(crate) flaky: super::flaky::Flaky,
+    /// Hashes of the requests (method, URI, body) seen so far, for faults that answer a
+    /// first attempt otherwise than a repeated one.
+    pub(crate) seen: Mutex<HashSet<u64>>,
 }
 
 impl std::fmt::Debug for State {
@@ -134,6 +140,7 @@ impl State {
             next_seq: std::sync::atomic::AtomicU64::new(0),
             mfa_settings: Mutex::new(Map::new()),
             rate: Mutex::new(VecDeque::new()),
+            seen: Mutex::new(HashSet::new()),
         }
         .with_initial_mfa_settings()
     }
@@ -209,6 +216,8 @@ impl State {
             created_mfa_enabled: mfa,
             created_at: now.clone(),
             updated_at: now,
+            // Create User is the one caller that checks the username's uniqueness.
+            created: (username == Username::MustBeUnique).then(Instant::now),
         };
         let mut users = lock(&self.users);
         if username == Username::MustBeUnique && username_taken(&users, user.username(), None) {
@@ -233,5 +242,18 @@ impl State {
 
     pub(crate) fn user_count(&self) -> usize {
         lock(&self.users).len()
+    }
+
+    /// Whether no request with this method, URI and body came before; remembers this one.
+    pub(crate) fn first_attempt(
+        &self,
+        method: &axum::http::Method,
+        uri: &axum::http::Uri,
+        body: &[u8],
+    ) -> bool {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        (method.as_str(), uri.to_string(), body).hash(&mut h);
+        lock(&self.seen).insert(h.finish())
     }
 }

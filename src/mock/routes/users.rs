@@ -20,6 +20,10 @@ use crate::wire::{JSON, form_encode, parse_form};
 
 const IMPORT_JSON: &str = "application/vnd.pingidentity.user.import+json";
 
+/// How long GET user does not see a new user with the `user-read-lags` fault: longer than any
+/// consistency wait a run tolerates (`PINGONE_CONSISTENCY_WAIT_MS`, at most 60 s).
+const USER_READ_LAG: std::time::Duration = std::time::Duration::from_secs(61);
+
 impl Ctx<'_> {
     /// `.../users`: GET lists, POST creates.
     pub(crate) async fn users(&self, parts: &Parts, body: Body) -> Answer {
@@ -309,10 +313,18 @@ impl Ctx<'_> {
                 let id = self.existing_user(raw)?;
                 self.s
                     .user(id)
+                    .filter(|u| {
+                        !(self.has(Fault::UserReadLags)
+                            && u.created.is_some_and(|t| t.elapsed() < USER_READ_LAG))
+                    })
                     .map(|u| self.json(StatusCode::OK, &self.user_body(&u)))
                     .ok_or_else(|| self.not_found())
             }
             Method::PUT | Method::PATCH => self.update_user(parts, body, raw).await,
+            Method::DELETE if self.has(Fault::DeleteUserFails) => {
+                self.existing_user(raw)?;
+                Err(self.unexpected())
+            }
             Method::DELETE => {
                 let id = self.existing_user(raw)?;
                 lock(&self.s.users).remove(&id);
