@@ -1,8 +1,9 @@
 //! Machine-readable results of a conformance run, and what is built on them: the Markdown
 //! report ([`render()`], in [`mod@render`]), JUnit XML ([`junit()`], in [`mod@junit`]), the
 //! parity and nightly comparisons ([`compare()`], in [`mod@compare`]), the behaviour profile's
-//! record and report section ([`mod@profile`]), latency per operation ([`mod@latency`]) and the
-//! sweep of users a crashed run left behind ([`sweep()`], in [`mod@sweep`]). The
+//! record and report section ([`mod@profile`]), latency per operation ([`mod@latency`]), a
+//! target's history of nights and its trends in pictures ([`mod@history`], [`mod@trends`]) and
+//! the sweep of users a crashed run left behind ([`sweep()`], in [`mod@sweep`]). The
 //! `conformance-report` binary is a thin command line over this module; `docs/ci.md` describes
 //! how the nightly workflow uses it.
 //!
@@ -35,11 +36,13 @@
 //! no file; the report lists such cases as "no result" against the suite's case list.
 
 pub mod compare;
+pub mod history;
 pub mod junit;
 pub mod latency;
 pub mod profile;
 pub mod render;
 pub mod sweep;
+pub mod trends;
 
 use std::collections::BTreeMap;
 use std::ffi::OsString;
@@ -116,7 +119,7 @@ impl RunInfo {
 
     /// Whether two records come from the same target. Each test process starts its own
     /// embedded mock (nextest runs one process per case), so for it only the kind counts.
-    fn same_target(&self, other: &RunInfo) -> bool {
+    pub(crate) fn same_target(&self, other: &RunInfo) -> bool {
         self.target == other.target
             && (self.is_embedded_mock()
                 || (self.api_url == other.api_url && self.environment_id == other.environment_id))

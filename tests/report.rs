@@ -9,7 +9,7 @@
 mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Duration;
 
 use pingone_mfa_conformance::config::{Config, RunConfig, Target};
@@ -19,6 +19,7 @@ use pingone_mfa_conformance::results::{
 };
 use pingone_mfa_conformance::suite::session::marker;
 use pingone_mfa_conformance::suite::{Session, cases, run_case};
+use support::binaries::{conformance_report as bin, text};
 use support::suite::{TempDir, run_config};
 use uuid::Uuid;
 
@@ -175,17 +176,6 @@ fn redact_missing(md: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn bin(args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .output()
-        .expect("run conformance-report")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn write_json(path: &Path, value: &impl serde::Serialize) {
@@ -456,6 +446,8 @@ fn help_describes_every_command_and_the_results_variable() {
             "collect",
             "compare",
             "sweep",
+            "history",
+            "trends",
             "PINGONE_RESULTS_DIR",
             "Exit status",
         ] {
@@ -482,6 +474,8 @@ fn help_describes_every_command_and_the_results_variable() {
             "sweep",
             &["--delete", "--older-than <MINUTES>", "--page-size <N>"],
         ),
+        ("history", &["<INPUT>...", "-o, --output <FILE>"]),
+        ("trends", &["<INPUT>...", "-o, --output <FILE>"]),
     ] {
         for args in [&[command, "--help"][..], &["help", command]] {
             let out = bin(args);
@@ -502,7 +496,10 @@ fn usage_errors_exit_2_with_a_message() {
     for (args, says) in [
         (&[][..], "Usage: conformance-report <COMMAND>"),
         (&["frobnicate"], "unrecognized subcommand 'frobnicate'"),
-        (&["rendr", "x"], "a similar subcommand exists: 'render'"),
+        (
+            &["rendr", "x"],
+            "similar subcommands exist: 'trends', 'render'",
+        ),
         (&["render"], "<RESULTS>"),
         (
             &["render", "x", "--delete"],

@@ -16,7 +16,8 @@ const MAX_OLDER_THAN_MINUTES: u64 = 100 * 365 * 24 * 60;
 
 const AFTER_HELP: &str = "\
 RESULTS, BASELINE and CURRENT are a results directory (one <CASE-ID>.json per case, written by
-the suite when PINGONE_RESULTS_DIR is set) or a combined file written by `collect`.
+the suite when PINGONE_RESULTS_DIR is set) or a combined file written by `collect`; an INPUT of
+`history` and `trends` is either of those or a history file (*.jsonl) written by `history`.
 
 Environment:
   PINGONE_RESULTS_DIR  Read by the conformance suite, not by this tool: where each case's result
@@ -78,6 +79,25 @@ enum Command {
         /// Exit 1 if anything differs (default: exit 0).
         #[arg(long)]
         fail_on_change: bool,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Fold nights' results into one history of the target (JSON lines, one night each, the
+    /// newest nights kept): the file a nightly job keeps between runs.
+    History {
+        /// Results directories, combined files, or an earlier history file (*.jsonl).
+        #[arg(value_name = "INPUT", required = true)]
+        inputs: Vec<String>,
+        #[command(flatten)]
+        output: Output,
+    },
+    /// Markdown trends of a history, for a job summary: pictures (outcomes per night, cases not
+    /// passing by area, p95 latency per operation), failing since, and since when each changed
+    /// probe of the behaviour profile answers as it does.
+    Trends {
+        /// A history file (*.jsonl), or results to fold first, as for `history`.
+        #[arg(value_name = "INPUT", required = true)]
+        inputs: Vec<String>,
         #[command(flatten)]
         output: Output,
     },
@@ -210,6 +230,19 @@ fn run(command: Command) -> Result<u8, Failure> {
             Ok(u8::from(
                 fail_on_change && (comparison.changed() || profile_changed),
             ))
+        }
+        Command::History { inputs, output } => {
+            let history = results::history::history_of(&inputs).map_err(failed)?;
+            emit(output.path.as_deref(), &history.to_jsonl())?;
+            Ok(0)
+        }
+        Command::Trends { inputs, output } => {
+            let history = results::history::history_of(&inputs).map_err(failed)?;
+            emit(
+                output.path.as_deref(),
+                &results::trends::render_trends(&history),
+            )?;
+            Ok(0)
         }
         Command::Preflight => preflight(),
         Command::Sweep {

@@ -26,24 +26,7 @@ pub const INCONCLUSIVE: &str = "inconclusive: target unavailable";
 pub fn render(results: &Results) -> String {
     let mut s = String::from("# PingOne MFA conformance report\n\n");
     let run = &results.run;
-    let env_type = run
-        .environment_type
-        .as_deref()
-        .map(|t| format!(" ({})", md(t)))
-        .unwrap_or_default();
-    if run.is_embedded_mock() {
-        s.push_str(
-            "- Target: the embedded mock (started by each test process; nothing configured)\n",
-        );
-    } else {
-        let _ = writeln!(
-            s,
-            "- Target: {} {}, environment {}{env_type}",
-            run.target_label(),
-            code(&run.api_url),
-            code(&run.environment_id)
-        );
-    }
+    s.push_str(&target_line(run));
     let _ = writeln!(
         s,
         "- Run: {}, pingone-mfa-conformance {}\n",
@@ -105,6 +88,25 @@ pub fn render(results: &Results) -> String {
         s.push_str(&super::profile::render_profile(profile));
     }
     s
+}
+
+/// `- Target: …`: the embedded mock, or the kind of target, its API URL, environment and type.
+pub(crate) fn target_line(run: &super::RunInfo) -> String {
+    if run.is_embedded_mock() {
+        return "- Target: the embedded mock (started by each test process; nothing configured)\n"
+            .to_string();
+    }
+    let env_type = run
+        .environment_type
+        .as_deref()
+        .map(|t| format!(" ({})", md(t)))
+        .unwrap_or_default();
+    format!(
+        "- Target: {} {}, environment {}{env_type}\n",
+        run.target_label(),
+        code(&run.api_url),
+        code(&run.environment_id)
+    )
 }
 
 /// `**Result: FAIL**, 47 cases: 40 pass, 2 fail, ...; 2 MUST failures: A, B.` When cases met

@@ -4,7 +4,7 @@
 
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::OnceLock;
 
 /// The conformance test binary: the newest `conformance-<hash>` next to this test's own
@@ -129,4 +129,17 @@ impl Drop for StandaloneMock {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// `conformance-report` with these arguments, run to completion.
+pub fn conformance_report(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_conformance-report"))
+        .args(args)
+        .output()
+        .expect("run conformance-report")
+}
+
+/// A process's output as text.
+pub fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }
