@@ -25,6 +25,7 @@ use pingone_mfa_conformance::mock::{Alternative, Alternatives, Fault, MockPingOn
 use pingone_mfa_conformance::profile::{self, Profile};
 use pingone_mfa_conformance::suite::Session;
 use pingone_mfa_conformance::suite::profile::{self as probes, ProfileRun};
+use support::binaries::{run_conformance, run_profile};
 
 mod support;
 
@@ -384,54 +385,6 @@ fn no_committed_tenant_profile_was_recorded_from_a_mock() {
     let mock = committed();
     let why = profile::snapshot::not_a_tenant_recording(&mock).expect("the mock's is refused");
     assert!(why.contains("recorded from a mock: 127.0.0.1:"), "{why}");
-}
-
-/// A run of the `profile` test of the conformance binary (and the `tests` named besides)
-/// against `mock`, configured as a tenant through the `PINGONE_*` variables, with its
-/// snapshots in `dir` and the variables `extra`: whether it passed, and what it said.
-fn run_profile(
-    mock: &support::binaries::StandaloneMock,
-    dir: &std::path::Path,
-    extra: &[(&str, &str)],
-    tests: &[&str],
-) -> (bool, String) {
-    let mut args = vec!["--exact", "profile"];
-    args.extend_from_slice(tests);
-    run_conformance(mock, dir, extra, &args)
-}
-
-/// The conformance binary with these libtest arguments (none: every case and the profile),
-/// configured only through the target's variables, its profiles kept in `dir`.
-fn run_conformance(
-    mock: &support::binaries::StandaloneMock,
-    dir: &std::path::Path,
-    extra: &[(&str, &str)],
-    args: &[&str],
-) -> (bool, String) {
-    let mut cmd = std::process::Command::new(support::binaries::conformance_binary());
-    for (name, _) in std::env::vars() {
-        if name.starts_with("PINGONE_") || name.starts_with("INSTA_") {
-            cmd.env_remove(name);
-        }
-    }
-    let out = cmd
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .env_remove("CI")
-        .env_remove("TF_BUILD")
-        .env("PINGONE_DOTENV", dir.join("no.env"))
-        .env("CARGO_TARGET_DIR", dir)
-        .envs(mock.target_variables())
-        .env("PINGONE_PROFILE_DIR", dir)
-        .envs(extra.iter().copied())
-        .args(args)
-        .output()
-        .expect("the conformance binary runs");
-    let text = format!(
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    (out.status.success(), text)
 }
 
 /// The profile files in `dir`.

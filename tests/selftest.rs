@@ -7,6 +7,11 @@
 //!   adds) at the target's tier, whatever else fires; a fault caught only collaterally (by
 //!   other cases), only by other checks, or only at SHOULD when its target says MUST, fails
 //!   the self-test.
+//! - A fault aimed at the behaviour profile (it changes only what the documentation leaves
+//!   open) must be caught by its probe(s): the profile with the fault on, compared with
+//!   `snapshots/profile__mock.snap` by the library's own diff and verdict, reports exactly
+//!   them CHANGED, and no case catches it; run through the conformance binary, the profile
+//!   fails the run as CHANGED in the console, the results, the report and JUnit.
 //! - Every case (requirement ID) must be the target of at least one fault.
 //! - A minimum set of (case, fault) pairs is pinned, one named test each (`pinned_kill`).
 //! - The faithful mock must pass every case, with no warning but those its alternatives
@@ -26,11 +31,15 @@ use std::time::Duration;
 
 use pingone_mfa_conformance::config::{Config, RunConfig};
 use pingone_mfa_conformance::mock::{Alternatives, Fault, MockPingOne};
+use pingone_mfa_conformance::profile::{self, snapshot};
 use pingone_mfa_conformance::suite::deviations::Deviation;
+use pingone_mfa_conformance::suite::profile as probes;
 use pingone_mfa_conformance::suite::{
     CASES, Case, CaseResult, Outcome, Session, Tier, bundled_mock, run_cases,
 };
 use rstest::rstest;
+
+mod support;
 
 const FUZZ_SEED: u64 = 20_261_128;
 
@@ -227,7 +236,7 @@ fn caught_at(found: &Found) -> Option<Tier> {
 fn collateral(kills: &Kills, fault: Fault, tier: Tier) -> BTreeSet<&'static str> {
     kills[&fault]
         .iter()
-        .filter(|(id, found)| !fault.target().cases.contains(id) && caught_at(found) == Some(tier))
+        .filter(|(id, found)| !fault.target().names(id) && caught_at(found) == Some(tier))
         .map(|(&id, _)| id)
         .collect()
 }
@@ -241,19 +250,20 @@ fn hits(found: &Found, fault: Fault) -> bool {
         .any(|(tier, check)| check == target.check && *tier <= target.tier)
 }
 
-/// Why `fault` is not caught by its target, or `None` when it is: each target case must hold
-/// a finding of exactly the target's check at the target's tier, whatever else it or any
-/// other case found (a target of every answer: some case must). Kills by other cases are
-/// named as collateral; they never stand in for the target.
+/// Why `fault` is not caught by its target, or `None` when it is: each target case (or probe)
+/// must hold a finding of exactly the target's check at the target's tier, whatever else it or
+/// any other case found (a target of every answer: some case must). Kills by other cases are
+/// named as collateral; they never stand in for the target. A fault aimed at the profile
+/// changes only what the documentation leaves open: a case that catches it is a problem too.
 fn attribution_problem(fault: Fault, found: &BTreeMap<&'static str, Found>) -> Option<String> {
     let target = fault.target();
     let tier = target.tier.as_str();
     let check = target.check;
     let mut problems = Vec::new();
-    if target.cases.is_empty() && !found.values().any(|f| hits(f, fault)) {
+    if target.is_every_answer() && !found.values().any(|f| hits(f, fault)) {
         problems.push(format!("no case found `{check}` at {tier}"));
     }
-    for &id in target.cases {
+    for id in target.ids() {
         let own = found.get(id).cloned().unwrap_or_default();
         if hits(&own, fault) {
             continue;
@@ -278,12 +288,25 @@ fn attribution_problem(fault: Fault, found: &BTreeMap<&'static str, Found>) -> O
             ));
         }
     }
+    let by_cases: Vec<&str> = found
+        .iter()
+        .filter(|(id, f)| CASES.iter().any(|c| c.id == **id) && caught_at(f).is_some())
+        .map(|(id, _)| *id)
+        .collect();
+    if problems.is_empty() && target.is_profile() && !by_cases.is_empty() {
+        return Some(format!(
+            "fault `{}` is aimed at the behaviour profile, yet {} caught it: it breaks a \
+             documented requirement, so aim it at that case",
+            fault.name(),
+            by_cases.join(", ")
+        ));
+    }
     if problems.is_empty() {
         return None;
     }
     let collateral: Vec<String> = found
         .iter()
-        .filter(|(id, f)| !target.cases.contains(id) && caught_at(f).is_some())
+        .filter(|(id, f)| !target.names(id) && caught_at(f).is_some())
         .map(|(id, f)| format!("{id} ({})", caught_at(f).map_or("", Tier::as_str)))
         .collect();
     Some(format!(
@@ -291,7 +314,7 @@ fn attribution_problem(fault: Fault, found: &BTreeMap<&'static str, Found>) -> O
         fault.name(),
         problems.join("; "),
         if collateral.is_empty() {
-            "no other case caught it".to_string()
+            "nothing else caught it".to_string()
         } else {
             format!("caught only collaterally, by {}", collateral.join(", "))
         }
@@ -337,8 +360,9 @@ fn redundant(kills: &Kills) -> BTreeMap<&'static str, Vec<&'static str>> {
     out
 }
 
-/// `(default, strict)`: how many faults fail the run by default (a MUST finding in some case)
-/// and in strict mode (any finding, SHOULD ones and the Correlation-Id check included).
+/// `(default, strict)`: how many faults fail the run by default (a MUST finding in some case
+/// or profile probe) and in strict mode (any finding, SHOULD ones and the Correlation-Id check
+/// included).
 fn scores(kills: &Kills) -> (usize, usize) {
     let default = kills
         .values()
@@ -373,10 +397,13 @@ fn kills_markdown(kills: &Kills) -> String {
          A case *kills* a fault at MUST when it fails against it, at SHOULD when it only warns (a failure with \
          `PINGONE_STRICT=true`); a kill by a case that is not the fault's target is *collateral*. Checks are \
          compared by their bare name, without the context a run adds (a baseline, a seed). The Correlation-Id \
-         check holds every answer and is left out of the kills; it is the target of `no-correlation-id` only.\n\n",
+         check holds every answer and is left out of the kills; it is the target of `no-correlation-id` only. \
+         A fault that changes only what the documentation leaves open is aimed at the behaviour profile \
+         instead: its probe must answer differently from `snapshots/profile__mock.snap` (CHANGED, which fails \
+         the run), and no case may catch it.\n\n",
     );
     out.push_str(&format!(
-        "Mutation score, default mode (a fault is killed when some case fails at MUST): **{default}/{total}**.\n\n\
+        "Mutation score, default mode (a fault is killed when some case, or the behaviour profile, fails at MUST): **{default}/{total}**.\n\n\
          Mutation score, strict mode (`PINGONE_STRICT=true`: SHOULD findings fail too): **{strict}/{total}**.\n\n\
          Every fault is caught by its target at the target's tier, and every case is the target of at least one fault.\n\n"
     ));
@@ -414,8 +441,10 @@ fn kills_markdown(kills: &Kills) -> String {
     );
     for &fault in kills.keys() {
         let target = fault.target();
-        let cases = if target.cases.is_empty() {
+        let cases = if target.is_every_answer() {
             "every answer".to_string()
+        } else if target.is_profile() {
+            format!("the behaviour profile's {}", target.probes.join(", "))
         } else {
             target.cases.join(", ")
         };
@@ -450,7 +479,14 @@ fn kills_markdown(kills: &Kills) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_fault_is_caught_by_its_target_and_every_case_is_a_target() {
-    let kills = kill_matrix().await;
+    let mut kills = kill_matrix().await;
+    // A fault aimed at the profile is caught by its probes: their findings join its row.
+    for &fault in Fault::ALL.iter().filter(|f| f.target().is_profile()) {
+        kills
+            .entry(fault)
+            .or_default()
+            .extend(profile_found(&[fault]).await);
+    }
     let (default, strict) = scores(&kills);
     // Past the test harness's output capture, so that every run shows it.
     let _ = writeln!(
@@ -581,6 +617,215 @@ fn a_case_that_adds_no_kill_of_its_own_is_listed_as_redundant() {
         !listed.contains_key(b) && !listed.contains_key(c),
         "{listed:?}"
     );
+}
+
+/// Attribution of a fault aimed at the profile, on made-up findings: its probe must report
+/// exactly the profile's check at MUST; another probe, a broken invariant, or a case that
+/// catches it does not do.
+#[test]
+fn a_profile_fault_needs_its_probe_and_no_case() {
+    let fault = profile_faults()[0];
+    let probe = fault.target().probes[0];
+    let found = |pairs: &[(&'static str, &str)]| {
+        let mut m: BTreeMap<&'static str, Found> = BTreeMap::new();
+        for &(id, check) in pairs {
+            m.entry(id)
+                .or_default()
+                .push((Tier::Must, check.to_string()));
+        }
+        m
+    };
+    let changed = profile::ANSWER_AS_RECORDED;
+    assert_eq!(
+        attribution_problem(fault, &found(&[(probe, changed)])),
+        None
+    );
+    for (wrong, why) in [
+        (found(&[]), "did not catch it at all"),
+        (
+            found(&[(probe, "no 5xx for a client's request")]),
+            "did not fail",
+        ),
+        (
+            found(&[("MFA-PROBE-READ-01", changed)]),
+            "caught only collaterally, by MFA-PROBE-READ-01",
+        ),
+        (
+            found(&[(probe, changed), ("MFA-PATH-03", "status")]),
+            "aimed at the behaviour profile, yet MFA-PATH-03 caught it",
+        ),
+    ] {
+        let problem = attribution_problem(fault, &wrong).expect("not attributed");
+        assert!(problem.contains(why), "{problem}");
+    }
+}
+
+/// The faults aimed at the behaviour profile.
+fn profile_faults() -> Vec<Fault> {
+    let aimed: Vec<Fault> = Fault::ALL
+        .iter()
+        .copied()
+        .filter(|f| f.target().is_profile())
+        .collect();
+    assert!(!aimed.is_empty(), "no fault is aimed at the profile");
+    aimed
+}
+
+/// What the behaviour profile finds, probe by probe, against the mock with `faults` on:
+/// compared with the committed `snapshots/profile__mock.snap` through the library's own diff
+/// and verdict (`profile::snapshot::check`, as in CI: nothing is recorded) and named by
+/// `ProfileRun::findings`, each a check's bare name at its tier, like a case's.
+async fn profile_found(faults: &[Fault]) -> BTreeMap<&'static str, Found> {
+    let mock = mock(Alternatives::default(), faults).await;
+    let _permit = RUNS.acquire().await.expect("semaphore open");
+    let session = Arc::new(
+        Session::for_mock(&mock, run_config())
+            .await
+            .expect("session opens"),
+    );
+    let run = probes::record(session.clone()).await;
+    let path = snapshot::snapshot_path(&snapshot::default_dir(), "mock");
+    let committed = std::fs::read_to_string(&path).expect("snapshots/profile__mock.snap");
+    let now = probes::recorded_now(&session);
+    let check = snapshot::check("mock", Some(&committed), &run.profile, &now, true);
+    assert_eq!(leftovers(&mock), Vec::<String>::new(), "{faults:?}");
+    let mut found: BTreeMap<&'static str, Found> = BTreeMap::new();
+    for f in run.findings(&check.verdict) {
+        let probe = probes::PROBES
+            .iter()
+            .find(|p| p.id == f.probe)
+            .expect("a probe of PROBES");
+        found.entry(probe.id).or_default().push((f.tier, f.check));
+    }
+    found
+}
+
+/// Issue 17's "the profile changes": a fault aimed at the profile is caught by exactly its
+/// probes, by the profile's check at MUST, and nothing else is found; the faithful mock's
+/// profile (the control) finds nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_profile_fault_changes_exactly_its_probes() {
+    let faithful = profile_found(&[]).await;
+    assert!(faithful.is_empty(), "the faithful mock: {faithful:?}");
+    for fault in profile_faults() {
+        let found = profile_found(&[fault]).await;
+        if let Some(problem) = attribution_problem(fault, &found) {
+            panic!("{problem}");
+        }
+        let target = fault.target();
+        let only: BTreeMap<&'static str, Found> = target
+            .probes
+            .iter()
+            .map(|&p| (p, vec![(target.tier, target.check.to_string())]))
+            .collect();
+        assert_eq!(found, only, "`{fault}` changes its probes and nothing else");
+    }
+}
+
+/// A fault aimed at the profile, run as a user would (the conformance binary against a
+/// standalone `pingone-mock --fault`, configured as a tenant whose profile is the committed
+/// `mock` one): every case passes (or skips), and the run fails on the profile alone,
+/// labelled CHANGED, not PASS, in the console, the results JSON, the Markdown report and
+/// JUnit; the snapshot is left as it was.
+#[test]
+fn a_profile_fault_fails_the_run_as_changed_in_every_report() {
+    for fault in profile_faults() {
+        let temp = support::suite::TempDir::new("selftest-profile-fault");
+        let dir = temp.path();
+        let committed = snapshot::snapshot_path(&snapshot::default_dir(), "mock");
+        let copy = dir.join("profile__mock.snap");
+        std::fs::copy(&committed, &copy).expect("copy the mock's profile");
+        let before = std::fs::read_to_string(&copy).expect("snapshot");
+        let results = dir.join("results");
+        let results_dir = results.to_string_lossy().into_owned();
+        let mock = support::binaries::StandaloneMock::start(&["--fault", fault.name()]);
+        let target = fault.target();
+        let cases: Vec<String> = CASES.iter().map(Case::test_name).collect();
+        let tests: Vec<&str> = cases.iter().map(String::as_str).collect();
+        let (passed, said) = support::binaries::run_profile(
+            &mock,
+            dir,
+            &[
+                ("PINGONE_PROFILE", "mock"),
+                ("PINGONE_RESULTS_DIR", results_dir.as_str()),
+            ],
+            &tests,
+        );
+        assert!(!passed, "`{fault}`: the run passed:\n{said}");
+        // The console: the profile fails as CHANGED, probe by probe, and nothing else fails.
+        assert!(
+            said.contains("test profile ... FAILED")
+                && said.contains(&format!("{} passed; 1 failed", CASES.len()))
+                && said.contains("profile mock: CHANGED: the target's behaviour profile differs"),
+            "`{fault}`:\n{said}"
+        );
+        let changed: Vec<&str> = said
+            .lines()
+            .filter_map(|l| l.strip_prefix("- MFA-PROBE-"))
+            .collect();
+        let expected: Vec<String> = target
+            .probes
+            .iter()
+            .map(|p| format!("{}: ", p.trim_start_matches("MFA-PROBE-")))
+            .collect();
+        assert!(
+            changed.len() == expected.len()
+                && changed
+                    .iter()
+                    .zip(&expected)
+                    .all(|(l, e)| l.starts_with(e.as_str())),
+            "`{fault}` changes {expected:?}, the console says {changed:?}:\n{said}"
+        );
+        // The results JSON.
+        let json = std::fs::read_to_string(results.join("profile.json")).expect("profile.json");
+        let record: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+        assert_eq!(record["outcome"], "changed", "{json}");
+        let probes_changed: Vec<&str> = record["changes"]
+            .as_array()
+            .expect("changes")
+            .iter()
+            .filter_map(|c| c["probe"].as_str())
+            .collect();
+        assert_eq!(probes_changed, target.probes, "{json}");
+        let loaded = pingone_mfa_conformance::results::load(&results).expect("results");
+        let not_passed: Vec<(&str, &str)> = loaded
+            .cases
+            .iter()
+            .filter(|c| !matches!(c.outcome.as_str(), "pass" | "skipped"))
+            .map(|c| (c.id.as_str(), c.outcome.as_str()))
+            .collect();
+        assert!(
+            loaded.cases.len() == CASES.len() && not_passed.is_empty(),
+            "`{fault}`: {} results; not passed: {not_passed:?}",
+            loaded.cases.len()
+        );
+        // The report: the headline is CHANGED, never PASS.
+        let report = pingone_mfa_conformance::results::render(&loaded);
+        let n = target.probes.len();
+        let headline = format!(
+            "**Result: CHANGED: {n} probe{}**",
+            if n == 1 { "" } else { "s" }
+        );
+        assert!(
+            report.contains(&headline)
+                && report.contains("Profile: **CHANGED**")
+                && !report.contains("Result: PASS"),
+            "`{fault}`:\n{report}"
+        );
+        // JUnit: the profile is the one failure, of its own type.
+        let junit = pingone_mfa_conformance::results::junit(&loaded);
+        assert!(
+            junit.contains(" failures=\"1\" errors=\"0\" ")
+                && junit.contains("<testcase name=\"profile\" classname=\"conformance.profile\"")
+                && junit.contains("<failure type=\"changed\" message=\"CHANGED: "),
+            "`{fault}`:\n{junit}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(&copy).expect("snapshot"),
+            before,
+            "the snapshot is left as it was"
+        );
+    }
 }
 
 /// A minimum set of (case, fault) pairs, one test each: a lost kill is a failing test with a

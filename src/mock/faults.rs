@@ -16,18 +16,31 @@
 //! run adds to it (a baseline, a seed: [`Finding::context`](crate::suite::Finding::context)).
 //! An empty list of cases means every answer (only the Correlation-Id fault: the checker holds
 //! every answer to it, so no case is written for it).
+//!
+//! A fault that changes only what the documentation leaves open breaks no case: it is aimed at
+//! the behaviour profile instead, at the probe(s) whose answer it changes and the check a
+//! changed probe fails ([`ANSWER_AS_RECORDED`](crate::profile::ANSWER_AS_RECORDED); CHANGED
+//! fails the run, so MUST):
+//!
+//! ```text
+//! Variant = "kebab-name",
+//!     target: Must "the answer class matches the recorded profile" in profile ["MFA-PROBE-…"];
+//! ```
 
 use std::fmt;
 use std::str::FromStr;
 
 use crate::tier::Tier;
 
-/// Which check must catch a fault: in each of `cases`, a finding of exactly the check `check`,
-/// at `tier` or stronger (a MUST target is not met by a SHOULD finding).
+/// Which check must catch a fault: in each of `cases` (or of `probes`), a finding of exactly
+/// the check `check`, at `tier` or stronger (a MUST target is not met by a SHOULD finding).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Target {
-    /// Case IDs (`MFA-INVALID-03`); empty: every answer.
+    /// Case IDs (`MFA-INVALID-03`); empty, and no `probes` either: every answer.
     pub cases: &'static [&'static str],
+    /// Probe IDs of the behaviour profile (`MFA-PROBE-PATH-02`), for a fault that changes only
+    /// what the documentation leaves open (no case is written to catch it; `cases` is empty).
+    pub probes: &'static [&'static str],
     /// The check's name, exactly as a finding carries it in
     /// [`Finding::check`](crate::suite::Finding::check) (`status`, `GET .../mfaEnabled reads the
     /// value sent`); never empty.
@@ -36,9 +49,41 @@ pub struct Target {
     pub tier: Tier,
 }
 
+impl Target {
+    /// The IDs each of which must catch the fault: its cases, or its probes.
+    pub fn ids(&self) -> impl Iterator<Item = &'static str> {
+        self.cases.iter().chain(self.probes).copied()
+    }
+
+    /// Whether it names `id` (a case or a probe).
+    pub fn names(&self, id: &str) -> bool {
+        self.ids().any(|own| own == id)
+    }
+
+    /// Whether it is aimed at the behaviour profile rather than at cases.
+    pub fn is_profile(&self) -> bool {
+        !self.probes.is_empty()
+    }
+
+    /// Whether any answer may catch it: it names neither a case nor a probe.
+    pub fn is_every_answer(&self) -> bool {
+        self.cases.is_empty() && self.probes.is_empty()
+    }
+}
+
+/// One row's [`Target`]: `in [cases]` or `in profile [probes]`.
+macro_rules! target {
+    ($tier:ident $check:literal in [$($case:literal),*]) => {
+        Target { cases: &[$($case),*], probes: &[], check: $check, tier: Tier::$tier }
+    };
+    ($tier:ident $check:literal in profile [$($probe:literal),*]) => {
+        Target { cases: &[], probes: &[$($probe),*], check: $check, tier: Tier::$tier }
+    };
+}
+
 macro_rules! faults {
     ($( $(#[doc = $doc:literal])+ $variant:ident = $name:literal,
-        target: $tier:ident $check:literal in [$($case:literal),* $(,)?]; )+) => {
+        target: $tier:ident $check:literal in $($profile:ident)? [$($id:literal),* $(,)?]; )+) => {
         /// One deliberate deviation from PingOne's documented behaviour.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Fault {
@@ -59,14 +104,11 @@ macro_rules! faults {
                 match self { $(Fault::$variant => concat!($($doc),+).trim_start(),)+ }
             }
 
-            /// The case(s) and check written to catch this fault, and at which tier.
+            /// The case(s) (or profile probes) and check written to catch this fault, and at
+            /// which tier.
             pub fn target(self) -> Target {
                 match self {
-                    $(Fault::$variant => Target {
-                        cases: &[$($case),*],
-                        check: $check,
-                        tier: Tier::$tier,
-                    },)+
+                    $(Fault::$variant => target!($tier $check in $($profile)? [$($id),*]),)+
                 }
             }
         }
@@ -269,6 +311,10 @@ faults! {
     /// Answers 500 when a path id is not a UUID.
     ServerErrorOnNonUuidId = "500-on-non-uuid-id",
         target: Must "status" in ["MFA-PATH-03"];
+    /// Answers a path id that is not a UUID with 400 INVALID_REQUEST where its profile records
+    /// 404 (what `--non-uuid-400` answers): both conform, so only the profile sees the change.
+    NonUuidIdAs400 = "non-uuid-id-as-400",
+        target: Must "the answer class matches the recorded profile" in profile ["MFA-PROBE-PATH-02"];
     // --- methods ----------------------------------------------------------------------------
     /// Treats PATCH .../mfaEnabled as PUT.
     PatchActsAsPut = "patch-acts-as-put",
@@ -347,5 +393,25 @@ mod tests {
             assert!(!f.description().is_empty());
         }
         assert!("no-such-fault".parse::<Fault>().is_err());
+    }
+
+    /// A target names cases or probes, never both; one aimed at the profile names the check a
+    /// changed probe fails, at MUST (CHANGED fails the run). (That its probes exist is checked
+    /// in the suite, above the mock: `suite::cases`.)
+    #[test]
+    fn a_profile_target_names_existing_probes_and_the_profile_check() {
+        let mut aimed = 0;
+        for &f in Fault::ALL {
+            let t = f.target();
+            assert!(t.cases.is_empty() || t.probes.is_empty(), "{f}");
+            if !t.is_profile() {
+                continue;
+            }
+            aimed += 1;
+            assert_eq!(t.check, crate::profile::ANSWER_AS_RECORDED, "{f}");
+            assert_eq!(t.tier, Tier::Must, "{f}");
+            assert!(t.names(t.probes[0]) && !t.is_every_answer());
+        }
+        assert!(aimed > 0, "some fault is aimed at the profile");
     }
 }

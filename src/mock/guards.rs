@@ -165,11 +165,12 @@ impl Ctx<'_> {
         Ok(())
     }
 
-    /// The answer for a path id that is not a UUID (§3: 404, or 400 by alternative).
+    /// The answer for a path id that is not a UUID (§3: 404, or 400 by alternative; the fault
+    /// `non-uuid-id-as-400` gives the alternative's answer to a target recorded with 404).
     pub(crate) fn non_uuid(&self) -> Response {
         if self.has(Fault::ServerErrorOnNonUuidId) {
             self.unexpected()
-        } else if self.s.options.alternatives.non_uuid_400 {
+        } else if self.s.options.alternatives.non_uuid_400 || self.has(Fault::NonUuidIdAs400) {
             self.invalid(
                 P1Code::InvalidRequest,
                 MSG_INVALID_REQUEST,

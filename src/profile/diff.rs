@@ -5,6 +5,11 @@ use std::fmt::Write as _;
 
 use super::{AnswerClass, Profile};
 
+/// The check a probe fails when its answer class differs from the snapshot's: the name a
+/// CHANGED probe's finding carries, and the check a fault aimed at the profile names as its
+/// target (`mock::faults`). It is a MUST: CHANGED fails the run.
+pub const ANSWER_AS_RECORDED: &str = "the answer class matches the recorded profile";
+
 /// One probe whose answer changed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {

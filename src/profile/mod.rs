@@ -23,7 +23,7 @@ use std::path::Path;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 pub use class::{AnswerClass, Stored};
-pub use diff::{Change, describe, diff};
+pub use diff::{ANSWER_AS_RECORDED, Change, describe, diff};
 pub use snapshot::{Recorded, snapshot_body};
 
 /// One probe's entry in the profile: the question, the class of the answer, and since when the

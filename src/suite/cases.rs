@@ -732,13 +732,20 @@ mod tests {
         }
     }
 
-    /// The mock's faults (`mock::faults`) aim at cases that exist, each at a named check.
+    /// The mock's faults (`mock::faults`) aim at cases (or profile probes) that exist, each at
+    /// a named check.
     #[test]
     fn targets_name_existing_cases_and_a_check() {
         for &f in crate::mock::Fault::ALL {
             let target = f.target();
             for id in target.cases {
                 assert!(by_id(id).is_some(), "fault {f} targets unknown case {id}");
+            }
+            for id in target.probes {
+                assert!(
+                    crate::suite::profile::probes::by_id(id).is_some(),
+                    "fault {f} targets unknown probe {id}"
+                );
             }
             assert!(
                 !target.check.trim().is_empty(),

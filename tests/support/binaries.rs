@@ -1,6 +1,7 @@
 //! Driving the binaries as a user would: the conformance test binary, and a standalone
 //! `pingone-mock` in a child process, with what its banner says and the `PINGONE_*` variables
-//! that point the suite at it.
+//! that point the suite at it; [`run_conformance`] runs the one against the other, and
+//! [`conformance_report`] the report tool.
 
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
@@ -142,4 +143,48 @@ pub fn conformance_report(args: &[&str]) -> Output {
 /// A process's output as text.
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// A run of the `profile` test of the conformance binary (and the `tests` named besides)
+/// against `mock`, configured as a tenant through the `PINGONE_*` variables, with its
+/// snapshots in `dir` and the variables `extra`: whether it passed, and what it said.
+pub fn run_profile(
+    mock: &StandaloneMock,
+    dir: &Path,
+    extra: &[(&str, &str)],
+    tests: &[&str],
+) -> (bool, String) {
+    let mut args = vec!["--exact", "profile"];
+    args.extend_from_slice(tests);
+    run_conformance(mock, dir, extra, &args)
+}
+
+/// The conformance binary with these libtest arguments (none: every case and the profile),
+/// configured only through the target's variables, its profiles kept in `dir`.
+pub fn run_conformance(
+    mock: &StandaloneMock,
+    dir: &Path,
+    extra: &[(&str, &str)],
+    args: &[&str],
+) -> (bool, String) {
+    let mut cmd = Command::new(conformance_binary());
+    for (name, _) in std::env::vars() {
+        if name.starts_with("PINGONE_") || name.starts_with("INSTA_") {
+            cmd.env_remove(name);
+        }
+    }
+    let out = cmd
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .env_remove("CI")
+        .env_remove("TF_BUILD")
+        .env("PINGONE_DOTENV", dir.join("no.env"))
+        .env("CARGO_TARGET_DIR", dir)
+        .envs(mock.target_variables())
+        .env("PINGONE_PROFILE_DIR", dir)
+        .envs(extra.iter().copied())
+        .args(args)
+        .output()
+        .expect("the conformance binary runs");
+    let said = format!("{}{}", text(&out.stdout), text(&out.stderr));
+    (out.status.success(), said)
 }

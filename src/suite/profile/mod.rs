@@ -17,8 +17,9 @@ pub use probes::{PROBES, Probe, Violation, run_probe};
 
 use super::session::{Session, TargetInfo, TargetKind};
 use crate::config::{Region, RunConfig};
-use crate::profile::snapshot::{api_host, default_dir};
-use crate::profile::{Change, Entry, Profile, Recorded, diff};
+use crate::profile::snapshot::{Verdict, api_host, default_dir};
+use crate::profile::{ANSWER_AS_RECORDED, Change, Entry, Profile, Recorded, diff};
+use crate::tier::Tier;
 
 /// What a profile run gives: the profile and the invariants any probe broke.
 #[derive(Debug, Default)]
@@ -27,6 +28,46 @@ pub struct ProfileRun {
     pub profile: Profile,
     /// Broken invariants (MUST) and probes that got no answer.
     pub violations: Vec<Violation>,
+}
+
+/// What a profile run found at one probe, named as a case's finding is: the check, bare, and
+/// its tier.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProbeFinding {
+    /// Probe ID.
+    pub probe: String,
+    /// The tier: MUST, since each fails the run.
+    pub tier: Tier,
+    /// The check's name: a broken invariant's, or [`ANSWER_AS_RECORDED`] for a changed answer.
+    pub check: String,
+}
+
+impl ProfileRun {
+    /// What this run found, given its snapshot's `verdict`, probe by probe: each broken
+    /// invariant, then, when the verdict is CHANGED, each probe whose answer class differs from
+    /// the snapshot's ([`ANSWER_AS_RECORDED`]). A probe that got no answer is no finding (the
+    /// target was unavailable: ERROR), and neither is a first recording or a rewording.
+    pub fn findings(&self, verdict: &Verdict) -> Vec<ProbeFinding> {
+        let broken = self
+            .violations
+            .iter()
+            .filter(|v| !v.no_answer)
+            .map(|v| (v.probe.to_string(), v.check.clone()));
+        let changed = match verdict {
+            Verdict::Changed { changes, .. } => changes.as_slice(),
+            _ => &[],
+        }
+        .iter()
+        .map(|c| (c.probe.clone(), ANSWER_AS_RECORDED.to_string()));
+        broken
+            .chain(changed)
+            .map(|(probe, check)| ProbeFinding {
+                probe,
+                tier: Tier::Must,
+                check,
+            })
+            .collect()
+    }
 }
 
 /// Run every probe against `session` (concurrently; the session bounds the requests in
