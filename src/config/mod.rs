@@ -47,14 +47,22 @@
 //! [`ConfigError`]. No problem text contains the client secret or the access token: values are
 //! echoed only when they are short and contain neither.
 //!
-//! Known gaps: `PINGONE_CLIENT_ID` is not checked to be a UUID (the Go SDK does), and the deprecated
-//! `PINGONE_REGION` and the SDK's `PINGONE_*_SERVICE_HOSTNAME` variables are not read.
+//! Ping's own tools name some settings differently (docs/api-facts.md §6): those names are rows
+//! of the same table, marked as aliases (`PINGONE_TOP_LEVEL_DOMAIN`, the deprecated
+//! `PINGONE_REGION`, `PINGONE_API_SERVICE_HOSTNAME`, `PINGONE_AUTH_SERVICE_HOSTNAME`,
+//! `PINGONE_CLIENT_CREDENTIALS_CLIENT_ID` and `_SECRET`), read as the variable they name; two
+//! names of one setting that disagree are a problem naming both.
+//!
+//! Known gaps: `PINGONE_CLIENT_ID` is not checked to be a UUID (the Go SDK does); the SDKv2
+//! acceptance tests' `*_TESTACC` names and the Go SDK's `PINGONE_ROOT_DOMAIN`,
+//! `PINGONE_API_DOMAIN` and `PINGONE_CUSTOM_DOMAIN` are not read.
 
 use std::fmt;
 use std::time::Duration;
 
 use crate::secret::Secret;
 
+mod aliases;
 mod dotenv;
 mod reader;
 mod region;
@@ -315,10 +323,12 @@ fn build(
         lookup,
         problems,
         secrets: Vec::new(),
+        aliased: Default::default(),
     };
     reader.secrets = secret_variables()
         .filter_map(|name| reader.get(name))
         .collect();
+    reader.resolve_aliases();
 
     let run = read_run(&mut reader);
     let target = target::read_target(&mut reader);

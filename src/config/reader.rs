@@ -2,6 +2,8 @@
 
 use std::fmt;
 
+use super::aliases::Aliased;
+
 /// Values longer than this are never echoed in a problem text.
 const MAX_ECHO_CHARS: usize = 16;
 
@@ -11,13 +13,26 @@ pub(super) struct Reader<'a> {
     pub(super) problems: Vec<String>,
     /// Values that must never appear in a problem text.
     pub(super) secrets: Vec<String>,
+    /// Variables set through one of Ping's other names for them ([`super::aliases`]).
+    pub(super) aliased: Aliased,
 }
 
 impl Reader<'_> {
+    /// The variable's value: its own, else one given through an alias.
     pub(super) fn get(&self, name: &str) -> Option<String> {
         (self.lookup)(name)
             .map(|value| value.trim().to_owned())
             .filter(|value| !value.is_empty())
+            .or_else(|| self.aliased.get(name).map(|(value, _)| value.clone()))
+    }
+
+    /// The name the user set the variable by: its own, or the alias it came through.
+    pub(super) fn set_as(&self, name: &'static str) -> &'static str {
+        let own = (self.lookup)(name).is_some_and(|v| !v.trim().is_empty());
+        match self.aliased.get(name) {
+            Some((_, alias)) if !own => alias,
+            _ => name,
+        }
     }
 
     pub(super) fn is_set(&self, name: &str) -> bool {

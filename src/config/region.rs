@@ -38,6 +38,39 @@ impl Region {
             .find(|region| region.code().eq_ignore_ascii_case(code))
     }
 
+    /// The region whose hosts end in this top-level domain (`eu`, `com.au`; a leading
+    /// `pingone.` or `.` is allowed), as the Go SDK's `PINGONE_TOP_LEVEL_DOMAIN` names it.
+    #[must_use]
+    pub fn from_tld(tld: &str) -> Option<Region> {
+        let tld = tld.trim().trim_start_matches('.');
+        let tld = tld.strip_prefix("pingone.").unwrap_or(tld);
+        Region::ALL
+            .into_iter()
+            .find(|region| region.tld().eq_ignore_ascii_case(tld))
+    }
+
+    /// The region by the long name of Ping's older tools' deprecated `PINGONE_REGION`
+    /// (docs/api-facts.md §6), e.g. `Europe` or `Australia-AsiaPacific`.
+    #[must_use]
+    pub fn from_long_name(name: &str) -> Option<Region> {
+        Region::ALL
+            .into_iter()
+            .find(|region| region.long_name().eq_ignore_ascii_case(name.trim()))
+    }
+
+    /// The long name of Ping's older tools, e.g. `NorthAmerica`.
+    #[must_use]
+    pub fn long_name(&self) -> &'static str {
+        match self {
+            Region::NA => "NorthAmerica",
+            Region::EU => "Europe",
+            Region::AP => "AsiaPacific",
+            Region::CA => "Canada",
+            Region::AU => "Australia-AsiaPacific",
+            Region::SG => "Singapore",
+        }
+    }
+
     /// The region code, as in `PINGONE_REGION_CODE` and the management API's `EnumRegionCode`.
     #[must_use]
     pub fn code(&self) -> &'static str {

@@ -133,7 +133,8 @@ fn token_credentials(r: &mut Reader<'_>) -> Option<Credentials> {
     conflicting.extend(
         [var::CLIENT_ID, var::CLIENT_SECRET]
             .into_iter()
-            .filter(|name| r.is_set(name)),
+            .filter(|name| r.is_set(name))
+            .map(|name| r.set_as(name)),
     );
     if conflicting.len() > 1 {
         r.problem(format!(
@@ -161,7 +162,11 @@ fn token_credentials(r: &mut Reader<'_>) -> Option<Credentials> {
 /// with what is set.
 fn client_credentials(r: &mut Reader<'_>, method: TokenAuthMethod) -> Option<Credentials> {
     let trio = [var::CLIENT_ID, var::CLIENT_SECRET, var::ENVIRONMENT_ID];
-    let set: Vec<&str> = trio.into_iter().filter(|name| r.is_set(name)).collect();
+    let set: Vec<&str> = trio
+        .into_iter()
+        .filter(|name| r.is_set(name))
+        .map(|name| r.set_as(name))
+        .collect();
     let missing: Vec<&str> = trio.into_iter().filter(|name| !r.is_set(name)).collect();
     for name in &missing {
         let hint = if *name == var::ENVIRONMENT_ID {
@@ -184,8 +189,9 @@ fn client_credentials(r: &mut Reader<'_>, method: TokenAuthMethod) -> Option<Cre
 /// Neither a token nor any of the client-credential trio: the embedded mock, unless another
 /// target variable is set, which is an error naming it rather than a silent fallback.
 fn no_credentials(r: &mut Reader<'_>) -> Option<Target> {
+    // Each name as set: an alias counts once, under its own name.
     let set: Vec<&str> = super::target_variables()
-        .filter(|name| r.is_set(name))
+        .filter(|name| (r.lookup)(name).is_some_and(|v| !v.trim().is_empty()))
         .collect();
     if set.is_empty() {
         return Some(Target::EmbeddedMock);

@@ -384,6 +384,8 @@ fn a_tenant_variable_without_credentials_is_an_error_not_the_mock() {
         ![
             var::CLIENT_ID,
             var::CLIENT_SECRET,
+            var::CLIENT_CREDENTIALS_CLIENT_ID,
+            var::CLIENT_CREDENTIALS_CLIENT_SECRET,
             var::ENVIRONMENT_ID,
             var::API_ACCESS_TOKEN,
         ]
@@ -391,7 +393,9 @@ fn a_tenant_variable_without_credentials_is_an_error_not_the_mock() {
     }) {
         let value = match name {
             var::API_URL | var::AUTH_URL => "http://127.0.0.1:8080",
-            var::REGION_CODE => "EU",
+            var::API_SERVICE_HOSTNAME | var::AUTH_SERVICE_HOSTNAME => "api.pingone.eu",
+            var::REGION_CODE | var::TOP_LEVEL_DOMAIN => "EU",
+            var::REGION => "Europe",
             var::TOKEN_AUTH_METHOD => "post",
             var::TARGET_KIND => "mock",
             var::CA_CERT => ca_file,

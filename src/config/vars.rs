@@ -15,7 +15,11 @@
 //!   or a standalone mock): set without credentials it is an error, not a silent fallback to the
 //!   embedded mock; `scope: Run` applies to every run;
 //! - `secret: true` marks a value that is never echoed in a problem text (and must be held in a
-//!   [`Secret`](crate::secret::Secret) once read).
+//!   [`Secret`](crate::secret::Secret) once read);
+//! - `alias_of: CONSTANT` marks the name one of Ping's own tools (the Go SDK, the Terraform
+//!   provider) gives the same setting: it is read as that variable, translated where its values
+//!   are spelt differently, and set beside it with another meaning it is an error naming both
+//!   (see `src/config/aliases.rs`).
 
 /// Whether a variable needs a configured target.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,10 +41,21 @@ pub struct Variable {
     pub scope: Scope,
     /// Whether its value is a secret (never echoed).
     pub secret: bool,
+    /// The variable this one is another name for, as Ping's own tools name it.
+    pub alias_of: Option<&'static str>,
+}
+
+macro_rules! alias_of {
+    () => {
+        None
+    };
+    ($alias:ident) => {
+        Some(var::$alias)
+    };
 }
 
 macro_rules! vars {
-    ($( $(#[doc = $doc:literal])+ $constant:ident = $name:literal, scope: $scope:ident, secret: $secret:literal; )+) => {
+    ($( $(#[doc = $doc:literal])+ $constant:ident = $name:literal, scope: $scope:ident, secret: $secret:literal $(, alias_of: $alias:ident)?; )+) => {
         /// Names of the environment variables read by this module, one constant per row of
         /// [`VARIABLES`](crate::config::VARIABLES).
         pub mod var {
@@ -54,6 +69,7 @@ macro_rules! vars {
                 meaning: concat!($($doc),+).trim_ascii_start(),
                 scope: Scope::$scope,
                 secret: $secret,
+                alias_of: alias_of!($($alias)?),
             }, )+
         ];
     };
@@ -69,17 +85,29 @@ vars! {
     TARGET_KIND = "PINGONE_TARGET_KIND", scope: Target, secret: false;
     /// Region of the tenant: NA (default), EU, AP, CA, AU or SG.
     REGION_CODE = "PINGONE_REGION_CODE", scope: Target, secret: false;
+    /// The region as Ping's Go SDK names it, by its hosts' top-level domain: com, eu, asia, ca, com.au or sg (PINGONE_REGION_CODE NA, EU, AP, CA, AU or SG).
+    TOP_LEVEL_DOMAIN = "PINGONE_TOP_LEVEL_DOMAIN", scope: Target, secret: false, alias_of: REGION_CODE;
+    /// The region by the long name of the Terraform provider and SDKv2 (deprecated there): NorthAmerica, Europe, AsiaPacific, Canada, Australia-AsiaPacific or Singapore.
+    REGION = "PINGONE_REGION", scope: Target, secret: false, alias_of: REGION_CODE;
     /// Full API base URL overriding the region's, e.g. http://127.0.0.1:8080/v1.
     API_URL = "PINGONE_API_URL", scope: Target, secret: false;
+    /// The API host as the Terraform provider and SDKv2 name it, e.g. api.pingone.eu, read as the PINGONE_API_URL of that host: its https base URL with /v1.
+    API_SERVICE_HOSTNAME = "PINGONE_API_SERVICE_HOSTNAME", scope: Target, secret: false, alias_of: API_URL;
     /// Full auth base URL overriding the region's, e.g. http://127.0.0.1:8080.
     AUTH_URL = "PINGONE_AUTH_URL", scope: Target, secret: false;
+    /// The auth host as the Terraform provider and SDKv2 name it, e.g. auth.pingone.eu, read as the PINGONE_AUTH_URL of that host: its https base URL.
+    AUTH_SERVICE_HOSTNAME = "PINGONE_AUTH_SERVICE_HOSTNAME", scope: Target, secret: false, alias_of: AUTH_URL;
     /// Path of a PEM file of certificate authorities to trust besides the system's, e.g. a corporate proxy's private CA. Credentials go only to https:// URLs, except to 127.0.0.0/8, ::1 and localhost.
     CA_CERT = "PINGONE_CA_CERT", scope: Target, secret: false;
     // --- credentials -------------------------------------------------------------------------
     /// Client ID of a worker app (roles: Identity Data Admin, plus one that can read the environment such as Environment Admin); needs PINGONE_CLIENT_SECRET and PINGONE_ENVIRONMENT_ID.
     CLIENT_ID = "PINGONE_CLIENT_ID", scope: Target, secret: false;
+    /// PINGONE_CLIENT_ID as Ping's Go SDK names it.
+    CLIENT_CREDENTIALS_CLIENT_ID = "PINGONE_CLIENT_CREDENTIALS_CLIENT_ID", scope: Target, secret: false, alias_of: CLIENT_ID;
     /// Client secret of that worker app (never printed).
     CLIENT_SECRET = "PINGONE_CLIENT_SECRET", scope: Target, secret: true;
+    /// PINGONE_CLIENT_SECRET as Ping's Go SDK names it (never printed).
+    CLIENT_CREDENTIALS_CLIENT_SECRET = "PINGONE_CLIENT_CREDENTIALS_CLIENT_SECRET", scope: Target, secret: true, alias_of: CLIENT_SECRET;
     /// Token endpoint authentication: basic (default, client_secret_basic) or post (client_secret_post).
     TOKEN_AUTH_METHOD = "PINGONE_TOKEN_AUTH_METHOD", scope: Target, secret: false;
     /// A ready bearer access token instead of client credentials (never printed); not together with PINGONE_CLIENT_ID/PINGONE_CLIENT_SECRET.
@@ -161,10 +189,27 @@ mod tests {
             secrets,
             [
                 var::CLIENT_SECRET,
+                var::CLIENT_CREDENTIALS_CLIENT_SECRET,
                 var::API_ACCESS_TOKEN,
                 var::READONLY_CLIENT_SECRET
             ]
         );
+        // An alias names a variable of the table that is no alias itself, with its scope and
+        // secrecy.
+        for v in VARIABLES {
+            let Some(of) = v.alias_of else { continue };
+            let target = VARIABLES
+                .iter()
+                .find(|t| t.name == of)
+                .unwrap_or_else(|| panic!("{} is an alias of {of}, not in the table", v.name));
+            assert_eq!(target.alias_of, None, "{} aliases an alias", v.name);
+            assert_eq!(
+                (v.scope, v.secret),
+                (target.scope, target.secret),
+                "{}",
+                v.name
+            );
+        }
         assert!(target_variables().any(|n| n == var::TEST_USER_ID));
         assert!(!target_variables().any(|n| n == var::STRICT));
     }
