@@ -1,13 +1,24 @@
-//! The suite's HTTP layer: every request goes through [`HttpClient::send`], which bounds
-//! concurrency, applies a timeout, retries transient answers the way Ping's own clients do, and
-//! records the whole exchange so that a failure can be reproduced with curl.
+//! The suite's HTTP layer: every request goes through [`HttpClient::send`], which adapts the
+//! requests in flight to what the target bears, applies a timeout, retries transient answers the
+//! way Ping's own clients do, and records the whole exchange so that a failure can be reproduced
+//! with curl.
+//!
+//! # Flow control
+//!
+//! The requests in flight grow while answers come back healthy and halve at once on a 429, a
+//! 503, a timeout or rising latency (AIMD), under `PINGONE_CONCURRENCY` as a ceiling; a 429
+//! holds every request of the run until the instant it names; and retries of transient failures
+//! draw on a budget for the whole run, so that when most of them fail the rest fail fast. See
+//! the `flow` module (src/http/flow.rs); [`HttpClient::summary`] gives the run's figures.
 //!
 //! # Retries (facts §11.4)
 //!
 //! Like Ping's Go SDK, a request answered 408, 429, 500, 502, 503 or 504, or with a P1Error
 //! whose `code` is `UNEXPECTED_ERROR`, is sent again after `Retry-After` (seconds or HTTP date)
-//! or an exponential back-off, at most [`HttpLimits::max_retries`] times, each wait capped by
-//! [`HttpLimits::retry_cap`], and never once [`RETRY_BUDGET`] of waiting is spent. Only
+//! (a 429's `details[].innerError.retryAfter` first) or an exponential back-off, at most
+//! [`HttpLimits::max_retries`] times, each wait capped by [`HttpLimits::retry_cap`], never once
+//! [`RETRY_BUDGET`] of waiting is spent, and (but for a 429 and clean-up) only while the run's
+//! retry budget lasts. Only
 //! requests that may safely be repeated are retried ([`Request::retry_safe`]: GET, PUT, DELETE
 //! and the token request); a 429 is retried for any method (the server did not process it). A
 //! connection that failed or dropped is retried the same way, and a request that surely never
@@ -41,9 +52,13 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use serde_json::Value;
-use tokio::sync::Semaphore;
 
 use crate::secret::Secret;
+
+mod flow;
+
+pub use flow::{BUDGET_MAX, BUDGET_REFILL, FlowSummary, INITIAL_WINDOW, LATENCY_SLACK, PACING};
+use flow::{Flow, Signal};
 
 /// How a request authorizes itself.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -317,7 +332,7 @@ impl std::fmt::Display for TransportError {
 pub struct HttpLimits {
     /// Timeout of one attempt, connect to last byte.
     pub timeout: Duration,
-    /// Requests in flight at once.
+    /// Most requests in flight at once: the ceiling of the adaptive window.
     pub concurrency: usize,
     /// Retries of a request that met a transient answer or a failed connection.
     pub max_retries: u32,
@@ -349,11 +364,11 @@ pub const RETRY_BUDGET: Duration = Duration::from_secs(120);
 /// Statuses Ping's clients retry (facts §11.4).
 pub const TRANSIENT_STATUSES: &[u16] = &[408, 429, 500, 502, 503, 504];
 
-/// Bounded, retrying HTTP client.
+/// Bounded, retrying HTTP client. Its clones share one flow control (window, gate, budget).
 #[derive(Clone, Debug)]
 pub struct HttpClient {
     client: reqwest::Client,
-    permits: Arc<Semaphore>,
+    flow: Arc<Flow>,
     limits: HttpLimits,
     /// Consecutive timeouts per operation ([`Request::operation`]).
     timeouts: Arc<Mutex<HashMap<String, u32>>>,
@@ -386,7 +401,7 @@ impl HttpClient {
             .map_err(|e| format!("cannot build the HTTP client: {e}"))?;
         Ok(HttpClient {
             client,
-            permits: Arc::new(Semaphore::new(limits.concurrency.max(1))),
+            flow: Flow::new(limits.concurrency),
             limits,
             timeouts: Arc::new(Mutex::new(HashMap::new())),
         })
@@ -395,6 +410,11 @@ impl HttpClient {
     /// The limits in force.
     pub fn limits(&self) -> &HttpLimits {
         &self.limits
+    }
+
+    /// What the requests sent so far met: counts, latency, peak in flight, 429s, retries.
+    pub fn summary(&self) -> FlowSummary {
+        self.flow.summary()
     }
 
     /// Send, retrying transient answers (see the module documentation). `bearer` is the token
@@ -409,8 +429,14 @@ impl HttpClient {
         let mut retries = 0;
         let mut waited = Duration::ZERO;
         let mut earlier = Vec::new();
+        let operation = request.operation();
         loop {
+            let slot = self.flow.acquire(retries > 0).await;
             let mut result = self.attempt(&request, bearer, basic, retries).await;
+            if let Some(signal) = signal(&result) {
+                self.flow.observe(&slot, &operation, signal);
+            }
+            drop(slot);
             if let Ok(ex) = &mut result {
                 ex.earlier = std::mem::take(&mut earlier);
             }
@@ -423,11 +449,26 @@ impl HttpClient {
                 }
                 _ => None,
             };
-            let Some(retry_after) = retry_after else {
-                return result;
+            let limited = matches!(&result, Ok(ex) if ex.status == 429);
+            let server_wait = result.as_ref().ok().and_then(retry_after_detail);
+            let wait = match server_wait {
+                Some(wait) => wait.min(self.limits.retry_cap),
+                None => retry_delay(
+                    retry_after.as_ref().and_then(Option::as_deref),
+                    retries,
+                    self.limits.retry_cap,
+                ),
             };
-            let wait = retry_delay(retry_after.as_deref(), retries, self.limits.retry_cap);
-            if retries >= self.limits.max_retries || waited + wait > RETRY_BUDGET || is_stopping() {
+            if limited {
+                // The server is rate-limiting the run, not this request: all of them wait.
+                self.flow.close_until(Instant::now() + wait);
+            }
+            if retry_after.is_none()
+                || retries >= self.limits.max_retries
+                || waited + wait > RETRY_BUDGET
+                || is_stopping()
+                || !self.flow.may_retry(request.clean_up, limited)
+            {
                 return result;
             }
             if let Ok(mut ex) = result {
@@ -517,12 +558,8 @@ impl HttpClient {
         if let Some(body) = body {
             builder = builder.body(body);
         }
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| fail("client closed".into(), false, true))?;
-        // Checked after the permit: requests queued behind a hanging one fail at once too.
+        // Checked once the request has its place: requests queued behind a hanging one fail at
+        // once too.
         if self.tripped(request) {
             return Err(fail(
                 format!(
@@ -582,6 +619,36 @@ impl HttpClient {
             earlier: Vec::new(),
         })
     }
+}
+
+/// What an attempt tells the flow control, if anything (a request the breaker held back was
+/// not sent).
+fn signal(result: &Result<Exchange, TransportError>) -> Option<Signal> {
+    Some(match result {
+        Ok(ex) if ex.status == 429 => Signal::Limited,
+        Ok(ex) if ex.status == 503 => Signal::Overloaded,
+        Ok(ex) if ex.is_transient() => Signal::Failed,
+        Ok(ex) => Signal::Answer(ex.elapsed),
+        Err(e) if e.timed_out && e.not_sent => return None,
+        Err(e) if e.timed_out => Signal::Overloaded,
+        Err(_) => Signal::Failed,
+    })
+}
+
+/// The wait a 429 names in `details[].innerError.retryAfter` (an RFC 3339 instant, GOCLIENT,
+/// facts §11.4), which is more precise than `Retry-After`'s whole seconds.
+fn retry_after_detail(ex: &Exchange) -> Option<Duration> {
+    if ex.status != 429 {
+        return None;
+    }
+    let body = ex.json()?;
+    let at = body
+        .get("details")?
+        .as_array()?
+        .iter()
+        .find_map(|d| d.pointer("/innerError/retryAfter").and_then(Value::as_str))?;
+    let at = crate::wire::parse_rfc3339_time(at)?;
+    Some(at.duration_since(SystemTime::now()).unwrap_or_default())
 }
 
 fn describe(

@@ -7,7 +7,7 @@
 //! Howard Hinnant's algorithms, smaller than any date crate that would replace it.
 
 use std::collections::HashMap;
-use std::time::{SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::Engine as _;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, percent_decode_str, utf8_percent_encode};
@@ -199,6 +199,23 @@ pub fn parse_rfc3339(s: &str) -> Option<i64> {
     Some(days_from_civil(y, m, day) * 86_400 + h * 3600 + min * 60 + sec - offset)
 }
 
+/// The instant an RFC 3339 timestamp names, to the millisecond (a fraction is kept, unlike
+/// [`parse_rfc3339`]'s whole seconds).
+pub fn parse_rfc3339_time(s: &str) -> Option<SystemTime> {
+    let secs = u64::try_from(parse_rfc3339(s)?).ok()?;
+    let fraction = s
+        .split_once('.')
+        .map(|(_, f)| {
+            f.chars()
+                .take_while(char::is_ascii_digit)
+                .take(3)
+                .collect::<String>()
+        })
+        .unwrap_or_default();
+    let millis = format!("{fraction:0<3}").parse::<u64>().unwrap_or(0);
+    Some(UNIX_EPOCH + Duration::from_secs(secs) + Duration::from_millis(millis))
+}
+
 /// Howard Hinnant's `civil_from_days`.
 fn civil_from_days(z: i64) -> (i64, u32, u32) {
     let z = z + 719_468;
@@ -236,6 +253,11 @@ mod tests {
         let s = rfc3339(t);
         assert_eq!(s, "2026-11-18T11:06:40.123Z");
         assert_eq!(parse_rfc3339(&s), Some(1_795_000_000));
+        assert_eq!(parse_rfc3339_time(&s), Some(t));
+        assert_eq!(
+            parse_rfc3339_time("2026-11-18T11:06:40.5Z"),
+            Some(UNIX_EPOCH + Duration::from_millis(1_795_000_000_500))
+        );
         assert_eq!(
             parse_rfc3339("2024-02-29T23:59:59+01:00"),
             Some(days_from_civil(2024, 2, 29) * 86_400 + 22 * 3600 + 59 * 60 + 59)

@@ -88,7 +88,10 @@ pub const DOTENV_OVERRIDE: &str = "PINGONE_DOTENV";
 
 /// Defaults of [`RunConfig`].
 const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
-const DEFAULT_CONCURRENCY: usize = 4;
+/// The ceiling of requests in flight: a full window fits in one second's share of the one rate
+/// Ping has published, 35% (one IP address's default share) of 100 operations per second
+/// (docs/api-facts.md §3, §11.4); the HTTP client's window finds a lower limit through 429s.
+const DEFAULT_CONCURRENCY: usize = 32;
 const MAX_CONCURRENCY: usize = 64;
 const DEFAULT_MAX_RETRIES: u32 = 5;
 const DEFAULT_RETRY_CAP_SECS: u64 = 30;
@@ -196,7 +199,8 @@ pub struct RunConfig {
     pub strict: bool,
     /// Timeout of each HTTP request.
     pub request_timeout: Duration,
-    /// Number of HTTP requests in flight at once, across all cases (1..=64).
+    /// Most HTTP requests in flight at once, across all cases (1..=64): the ceiling of the
+    /// HTTP client's adaptive window (see [`crate::http`]).
     pub concurrency: usize,
     /// Retries of a request that met a transient answer or a failed connection.
     pub max_retries: u32,

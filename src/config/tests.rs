@@ -68,7 +68,7 @@ fn nothing_set_targets_the_embedded_mock_with_defaults() {
     assert_eq!(c.target, Target::EmbeddedMock);
     assert_eq!(c.run, RunConfig::default());
     assert_eq!(c.run.request_timeout, Duration::from_secs(30));
-    assert_eq!(c.run.concurrency, 4);
+    assert_eq!(c.run.concurrency, 32);
     assert_eq!(c.run.max_retries, 5);
     assert_eq!(c.run.retry_cap, Duration::from_secs(30));
     assert_eq!(c.run.fuzz_cases, None);
@@ -85,7 +85,7 @@ fn empty_and_blank_values_count_as_unset() {
     ])
     .expect("valid");
     assert_eq!(c.target, Target::EmbeddedMock);
-    assert_eq!(c.run.concurrency, 4);
+    assert_eq!(c.run.concurrency, 32);
 }
 
 #[test]

@@ -128,7 +128,7 @@ vars! {
     STRICT = "PINGONE_STRICT", scope: Run, secret: false;
     /// Timeout of each HTTP request in seconds (default 30).
     REQUEST_TIMEOUT_SECS = "PINGONE_REQUEST_TIMEOUT_SECS", scope: Run, secret: false;
-    /// Number of HTTP requests in flight at once, across all cases, 1 to 64 (default 4).
+    /// Most HTTP requests in flight at once, across all cases, 1 to 64 (default 32): the ceiling of a window that grows while answers come back healthy and halves on a 429, a 503, a timeout or rising latency.
     CONCURRENCY = "PINGONE_CONCURRENCY", scope: Run, secret: false;
     /// Retries of a request that met a transient answer (408, 429, 500, 502, 503, 504 or UNEXPECTED_ERROR) or a failed connection, as Ping's own clients retry them (default 5).
     MAX_RETRIES = "PINGONE_MAX_RETRIES", scope: Run, secret: false;
