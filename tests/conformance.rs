@@ -25,6 +25,7 @@
 use std::collections::HashMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, LazyLock, Mutex};
 
 use pingone_mfa_conformance::config::Config;
@@ -95,38 +96,82 @@ fn selected() -> Vec<(&'static str, &'static str)> {
     selected_by(std::env::args().skip(1))
 }
 
+/// libtest's selection on its command line: the positional filters (substrings, or whole names
+/// with `--exact`) and `--skip`.
+struct Selection {
+    filters: Vec<String>,
+    skips: Vec<String>,
+    exact: bool,
+}
+
+impl Selection {
+    fn from_args(args: impl IntoIterator<Item = String>) -> Selection {
+        let mut selection = Selection {
+            filters: Vec::new(),
+            skips: Vec::new(),
+            exact: false,
+        };
+        let mut args = args.into_iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--exact" => selection.exact = true,
+                "--skip" => selection.skips.extend(args.next()),
+                // libtest's options that take a value.
+                "--test-threads" | "--format" | "--color" | "--logfile" | "-Z"
+                | "--shuffle-seed" => {
+                    let _ = args.next();
+                }
+                a if a.starts_with("--skip=") => {
+                    selection.skips.push(a["--skip=".len()..].to_string())
+                }
+                a if a.starts_with('-') => {}
+                a => selection.filters.push(a.to_string()),
+            }
+        }
+        selection
+    }
+
+    /// Whether libtest runs the test of this name.
+    fn selects(&self, name: &str) -> bool {
+        let matches = |pattern: &String| {
+            if self.exact {
+                name == pattern
+            } else {
+                name.contains(pattern.as_str())
+            }
+        };
+        (self.filters.is_empty() || self.filters.iter().any(matches))
+            && !self.skips.iter().any(matches)
+    }
+}
+
 /// [`selected`] for these command-line arguments (without the program name).
 fn selected_by(args: impl IntoIterator<Item = String>) -> Vec<(&'static str, &'static str)> {
-    let mut filters = Vec::new();
-    let mut skips = Vec::new();
-    let mut exact = false;
-    let mut args = args.into_iter();
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--exact" => exact = true,
-            "--skip" => skips.extend(args.next()),
-            // libtest's options that take a value.
-            "--test-threads" | "--format" | "--color" | "--logfile" | "-Z" | "--shuffle-seed" => {
-                let _ = args.next();
-            }
-            a if a.starts_with("--skip=") => skips.push(a["--skip=".len()..].to_string()),
-            a if a.starts_with('-') => {}
-            a => filters.push(a.to_string()),
-        }
-    }
-    let matches = |name: &str, pattern: &str| {
-        if exact {
-            name == pattern
-        } else {
-            name.contains(pattern)
-        }
-    };
+    let selection = Selection::from_args(args);
     LISTED
         .iter()
         .copied()
-        .filter(|(name, _)| filters.is_empty() || filters.iter().any(|f| matches(name, f)))
-        .filter(|(name, _)| !skips.iter().any(|s| matches(name, s)))
+        .filter(|(name, _)| selection.selects(name))
         .collect()
+}
+
+/// The tests of this process that use the target and have not finished yet: the selected case
+/// tests and the profile test. The last one to finish prints the run summary.
+static UNFINISHED: LazyLock<AtomicUsize> = LazyLock::new(|| {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let profile = Selection::from_args(args.clone()).selects("profile");
+    AtomicUsize::new(selected_by(args).len() + usize::from(profile))
+});
+
+/// A test that used the target is done; after the last one, the run summary: the requests,
+/// their latency, the peak in flight, the 429s met and the retries.
+fn finished() {
+    if UNFINISHED.fetch_sub(1, Ordering::SeqCst) == 1 {
+        say(&format!(
+            "conformance: run summary: {}",
+            target().session.http_summary()
+        ));
+    }
 }
 
 /// Write to the real stderr, past libtest's output capture, so that warnings of passing cases
@@ -229,6 +274,7 @@ fn conclude(mut result: CaseResult) {
             result.cleanup.join("; ")
         ));
     }
+    finished();
     if result.fails_run(strict) {
         panic!("\n{}", result.render());
     }
@@ -479,6 +525,7 @@ fn profile() {
         ProfileRecord::new(&name, outcome, &check.profile, &changes, problems.clone()),
         &session,
     );
+    finished();
     assert!(
         problems.is_empty() && verdict.is_ok(),
         "the behaviour profile {name} did not hold (see above)"

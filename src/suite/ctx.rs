@@ -450,7 +450,9 @@ impl CaseCtx {
     }
 
     /// Set-up: a new user whose stored value is `baseline` (created with it, read back, and
-    /// corrected with a PUT if the server chose otherwise).
+    /// corrected with a PUT if the server chose otherwise). One read serves both set-up needs:
+    /// GET user is the snapshot of the side-effect checks and shows the stored mfaEnabled
+    /// (GET .../mfaEnabled is read only when it does not).
     pub(super) async fn user_with(&mut self, baseline: bool) -> Step<String> {
         let (id, ex) = self.create_user(Some(baseline), UserContent::Json).await?;
         let Some(id) = id else {
@@ -462,7 +464,17 @@ impl CaseCtx {
             );
             return Err(Abort);
         };
-        if self.read_value(&id).await? != Some(baseline) {
+        self.snapshot(&id).await?;
+        let shown = self
+            .snapshots
+            .get(&id)
+            .and_then(|user| user.get("mfaEnabled"))
+            .and_then(Value::as_bool);
+        let stored = match shown {
+            Some(value) => Some(value),
+            None => self.read_value(&id).await?,
+        };
+        if stored != Some(baseline) {
             let ex = self.send(self.put_value(&id, baseline)).await?;
             if !(200..300).contains(&ex.status) {
                 self.note_unjudged(
@@ -473,9 +485,38 @@ impl CaseCtx {
                 );
                 return Err(Abort);
             }
+            // The snapshot is of the user as the case finds it, after the set-up's write.
+            self.snapshot(&id).await?;
         }
-        self.snapshot(&id).await?;
         Ok(id)
+    }
+
+    /// Set-up: a new user per value of `baselines` ([`CaseCtx::user_with`]), made side by side;
+    /// the users in the order of `baselines`.
+    pub(super) async fn users_with(&mut self, baselines: &[bool]) -> Step<Vec<String>> {
+        let mut set = tokio::task::JoinSet::new();
+        for (i, &baseline) in baselines.iter().enumerate() {
+            let mut ctx = CaseCtx::new(self.session.clone(), self.case, self.shared.clone());
+            set.spawn(async move {
+                let user = ctx.user_with(baseline).await;
+                (i, user, ctx)
+            });
+        }
+        let mut users: Vec<Option<String>> = vec![None; baselines.len()];
+        while let Some(done) = set.join_next().await {
+            let Ok((i, user, ctx)) = done else {
+                self.note_unjudged("set-up: the test users", "no panic", "panic", None);
+                continue;
+            };
+            self.requests += ctx.requests;
+            self.findings.extend(ctx.findings);
+            self.snapshots.extend(ctx.snapshots);
+            if self.error.is_none() {
+                self.error = ctx.error;
+            }
+            users[i] = user.ok();
+        }
+        users.into_iter().collect::<Option<Vec<_>>>().ok_or(Abort)
     }
 
     /// GET .../mfaEnabled without checks (set-up).

@@ -36,14 +36,10 @@ impl CaseCtx {
                 } else {
                     256
                 });
-        let user = self.user_with(false).await?;
         // The generated bodies are first screened side by side, each worker on its own user
-        // (a probe sets and reads its user's value), as many as requests may be in flight.
-        let workers = self.session.run.concurrency.clamp(1, MAX_WORKERS);
-        let mut screen_users = vec![user.clone()];
-        for _ in 1..workers {
-            screen_users.push(self.user_with(false).await?);
-        }
+        // (a probe sets and reads its user's value), the users set up side by side too.
+        let screen_users = self.users_with(&vec![false; workers(cases)]).await?;
+        let user = screen_users[0].clone();
         let seed = self.session.fuzz_seed.unwrap_or_else(random_seed);
         let handle = tokio::runtime::Handle::current();
         let (session, case, shared) = (self.session.clone(), self.case, self.shared.clone());
@@ -107,6 +103,24 @@ type Probed = (u32, Vec<Finding>, Option<String>);
 
 /// The most users MFA-FUZZ-01 screens bodies on at once.
 const MAX_WORKERS: usize = 16;
+
+/// Bodies one screening worker probes, one after the other.
+const BODIES_PER_WORKER: usize = 6;
+
+/// How many users screen `cases` bodies: enough that each probes about
+/// [`BODIES_PER_WORKER`], an even number (so that each worker's bodies start from one baseline,
+/// see [`screen`], and its user is set only when a probe needs the other value), at most
+/// [`MAX_WORKERS`].
+fn workers(cases: u32) -> usize {
+    let n = (cases as usize)
+        .div_ceil(BODIES_PER_WORKER)
+        .clamp(1, MAX_WORKERS);
+    if n > 1 {
+        n.next_multiple_of(2).min(MAX_WORKERS)
+    } else {
+        n
+    }
+}
 
 /// One probe of `body` on `user`: the requests it sent, its findings, and why it stopped if
 /// the target became unavailable. `known` is the value `user` is known to hold (`None`: not

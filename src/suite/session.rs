@@ -170,6 +170,8 @@ pub struct Session {
     pub notices: Vec<String>,
     http: HttpClient,
     token: Arc<TokenCache>,
+    /// The read-only worker's cached token, with its issue and expiry times.
+    readonly_token: tokio::sync::Mutex<Option<(Secret, Instant, Instant)>>,
     guard: Arc<Guard>,
     _mock: Option<MockPingOne>,
 }
@@ -250,6 +252,7 @@ impl Session {
             notices: Vec::new(),
             http,
             token,
+            readonly_token: tokio::sync::Mutex::new(None),
             guard,
             _mock: mock,
         };
@@ -297,6 +300,12 @@ impl Session {
     /// [`Session::bearer`], telling an unavailable token endpoint from refused credentials.
     async fn token(&self) -> Result<Secret, SessionError> {
         obtain_token(&self.target, &self.http, &self.token).await
+    }
+
+    /// What the session's requests met so far: counts, latency, peak in flight, 429s and
+    /// retries (the run summary).
+    pub fn http_summary(&self) -> crate::http::FlowSummary {
+        self.http.summary()
     }
 
     /// What this session created and toggled, for clean-up after an interruption.
@@ -358,15 +367,27 @@ impl Session {
         .await
     }
 
-    /// A new token of the read-only worker (`PINGONE_READONLY_CLIENT_ID`), or `None` when
-    /// none is configured.
-    pub async fn readonly_bearer(&self) -> Option<Result<Secret, SessionError>> {
+    /// A token of the read-only worker (`PINGONE_READONLY_CLIENT_ID`), or `None` when none is
+    /// configured: the cached one while it has time left, as for the session's own token, else
+    /// (or with `renew`, after a 401) a new one.
+    pub async fn readonly_bearer(&self, renew: bool) -> Option<Result<Secret, SessionError>> {
         let client = self.target.readonly_client.as_ref()?;
-        Some(
-            self.request_token(&client.client_id, &client.client_secret)
-                .await
-                .map(|(token, _)| token),
-        )
+        let mut cached = self.readonly_token.lock().await;
+        if !renew && let Some(token) = live(cached.as_ref()) {
+            return Some(Ok(token));
+        }
+        let issued = Instant::now();
+        let result = self
+            .request_token(&client.client_id, &client.client_secret)
+            .await;
+        *cached = result.as_ref().ok().map(|(token, lifetime)| {
+            (
+                token.clone(),
+                issued,
+                issued + Duration::from_secs(*lifetime),
+            )
+        });
+        Some(result.map(|(token, _)| token))
     }
 
     /// Send a request with `bearer` as its token (the read-only worker's, an expired one):
@@ -616,12 +637,8 @@ pub(crate) async fn obtain_token(
         } => (client_id, client_secret, *method),
     };
     let mut cached = cache.token.lock().await;
-    if let Some((token, issued, expiry)) = cached.as_ref() {
-        // Refreshed with a minute left, or half its lifetime for a short-lived token.
-        let margin = Duration::from_secs(60).min((*expiry - *issued) / 2);
-        if *expiry > Instant::now() + margin {
-            return Ok(token.clone());
-        }
+    if let Some(token) = live(cached.as_ref()) {
+        return Ok(token);
     }
     let issued = Instant::now();
     let (secret, lifetime) =
@@ -632,6 +649,14 @@ pub(crate) async fn obtain_token(
         issued + Duration::from_secs(lifetime),
     ));
     Ok(secret)
+}
+
+/// The cached token while it has time left: refreshed with a minute left, or half its
+/// lifetime for a short-lived token.
+fn live(cached: Option<&(Secret, Instant, Instant)>) -> Option<Secret> {
+    let (token, issued, expiry) = cached?;
+    let margin = Duration::from_secs(60).min((*expiry - *issued) / 2);
+    (*expiry > Instant::now() + margin).then(|| token.clone())
 }
 
 /// A new token for `client_id` from `target`'s token endpoint with `method`, and its

@@ -7,15 +7,16 @@ use super::super::ctx::{CaseCtx, Step};
 
 impl CaseCtx {
     /// PUT `body` on a user whose value is `baseline`, then on one whose value is the
-    /// opposite: a partial write shows whichever way it goes.
+    /// opposite: a partial write shows whichever way it goes. The two users are set up side by
+    /// side.
     pub(super) async fn invalid_body(
         &mut self,
         body: &[u8],
         content_type: &str,
         baseline: bool,
     ) -> Step<()> {
-        for from in [baseline, !baseline] {
-            let user = self.user_with(from).await?;
+        let users = self.users_with(&[baseline, !baseline]).await?;
+        for (user, from) in users.into_iter().zip([baseline, !baseline]) {
             let seen = self.findings.len();
             let probed = self.invalid_probe(&user, body, content_type, from).await;
             self.add_context(seen, &format!("from baseline {from}"));

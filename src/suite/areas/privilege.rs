@@ -89,22 +89,22 @@ impl CaseCtx {
         }
     }
 
-    /// Send `req` with a new token of the read-only worker, fetched just before; a 401 (the
-    /// token may have expired while the request waited) is tried once more with a new one.
+    /// Send `req` with the read-only worker's token (shared by the cases, as the session's
+    /// own); a 401 (the token may have expired while the request waited) is tried once more
+    /// with a new one.
     async fn send_readonly(&mut self, req: Request) -> Step<Exchange> {
-        let token = self.readonly_token().await?;
+        let token = self.readonly_token(false).await?;
         let ex = self.send_with_bearer(req.clone(), &token).await?;
         if ex.status != 401 {
             return Ok(ex);
         }
-        let token = self.readonly_token().await?;
+        let token = self.readonly_token(true).await?;
         self.send_with_bearer(req, &token).await
     }
 
-    /// A new token of the read-only worker.
-    async fn readonly_token(&mut self) -> Step<Secret> {
-        self.requests += 1;
-        match self.session.readonly_bearer().await {
+    /// A token of the read-only worker: the session's cached one, or with `renew` a new one.
+    async fn readonly_token(&mut self, renew: bool) -> Step<Secret> {
+        match self.session.readonly_bearer(renew).await {
             Some(Ok(token)) => Ok(token),
             Some(Err(SessionError::Unavailable(why) | SessionError::Certificate(why))) => {
                 // No verdict: the target is not there to refuse anything.
