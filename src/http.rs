@@ -95,6 +95,9 @@ pub struct Request {
     /// A clean-up request (deleting a user the suite made, restoring a value): never held back
     /// by the breaker.
     pub clean_up: bool,
+    /// Sent without waiting for a place in the window (the token request: a request that holds
+    /// its place may need a token before it goes).
+    pub out_of_band: bool,
 }
 
 impl Request {
@@ -108,6 +111,7 @@ impl Request {
             auth: Auth::SessionBearer,
             retry_safe: matches!(method, "GET" | "PUT" | "DELETE" | "HEAD" | "OPTIONS"),
             clean_up: false,
+            out_of_band: false,
         }
     }
     /// Mark whether a transient answer may be retried (see [`Request::retry_safe`]).
@@ -118,6 +122,11 @@ impl Request {
     /// Mark as a clean-up request, which the breaker never holds back.
     pub fn clean_up(mut self) -> Request {
         self.clean_up = true;
+        self
+    }
+    /// Mark as sent without waiting for a place in the window (see [`Request::out_of_band`]).
+    pub fn out_of_band(mut self) -> Request {
+        self.out_of_band = true;
         self
     }
     /// The operation, for the breaker: the method and the URL's path with every UUID segment
@@ -327,6 +336,21 @@ impl std::fmt::Display for TransportError {
     }
 }
 
+/// Where the token of [`Auth::SessionBearer`] comes from, asked when the request has its place
+/// in the window ([`HttpClient::send_authorized`]).
+pub trait BearerSource: Sync {
+    /// The token, `None` to send none, or why there is none.
+    fn bearer(&self) -> impl Future<Output = Result<Option<Secret>, String>> + Send;
+}
+
+/// A token given ready (or none).
+impl BearerSource for Option<&Secret> {
+    fn bearer(&self) -> impl Future<Output = Result<Option<Secret>, String>> + Send {
+        let token = self.cloned();
+        async move { Ok(token) }
+    }
+}
+
 /// Limits for [`HttpClient`].
 #[derive(Clone, Debug)]
 pub struct HttpLimits {
@@ -426,13 +450,37 @@ impl HttpClient {
         bearer: Option<&Secret>,
         basic: Option<(&str, &Secret)>,
     ) -> Result<Exchange, TransportError> {
+        self.send_authorized(request, &bearer, basic).await
+    }
+
+    /// [`HttpClient::send`], with the token for [`Auth::SessionBearer`] taken from `bearer` each
+    /// time the request (or a retry) has its place in the window, so that no token ages while
+    /// its request waits: a short-lived one would expire in a long queue.
+    pub async fn send_authorized(
+        &self,
+        request: Request,
+        bearer: &impl BearerSource,
+        basic: Option<(&str, &Secret)>,
+    ) -> Result<Exchange, TransportError> {
         let mut retries = 0;
         let mut waited = Duration::ZERO;
         let mut earlier = Vec::new();
         let operation = request.operation();
         loop {
-            let slot = self.flow.acquire(retries > 0).await;
-            let mut result = self.attempt(&request, bearer, basic, retries).await;
+            let slot = self.flow.acquire(retries > 0, request.out_of_band).await;
+            let token = match bearer.bearer().await {
+                Ok(token) => token,
+                Err(message) => {
+                    return Err(TransportError {
+                        request,
+                        message: format!("no access token: {message}"),
+                        timed_out: false,
+                        not_sent: true,
+                        certificate: false,
+                    });
+                }
+            };
+            let mut result = self.attempt(&request, token.as_ref(), basic, retries).await;
             if let Some(signal) = signal(&result) {
                 self.flow.observe(&slot, &operation, signal);
             }

@@ -161,11 +161,13 @@ impl Flow {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A place in the window, after the rate-limit gate; a `retry` goes ahead of new requests.
-    pub(crate) async fn acquire(self: &Arc<Flow>, retry: bool) -> Slot {
+    /// A place in the window, after the rate-limit gate; a `retry` goes ahead of new requests,
+    /// and an `out_of_band` request (see [`Request::out_of_band`](super::Request::out_of_band))
+    /// does not wait for room.
+    pub(crate) async fn acquire(self: &Arc<Flow>, retry: bool, out_of_band: bool) -> Slot {
         let waiting = {
             let mut s = self.lock();
-            if s.queue.is_empty() && s.room() {
+            if out_of_band || (s.queue.is_empty() && s.room()) {
                 Err(self.grant(&mut s))
             } else {
                 let (tx, rx) = oneshot::channel();
@@ -400,7 +402,7 @@ mod tests {
     async fn take(flow: &Arc<Flow>, n: usize) -> Vec<Slot> {
         let mut slots = Vec::new();
         for _ in 0..n {
-            slots.push(flow.acquire(false).await);
+            slots.push(flow.acquire(false, false).await);
         }
         slots
     }
@@ -417,7 +419,7 @@ mod tests {
         for _ in 0..60 {
             let flow = flow.clone();
             tasks.push(tokio::spawn(async move {
-                let slot = flow.acquire(false).await;
+                let slot = flow.acquire(false, false).await;
                 tokio::time::sleep(Duration::from_millis(2)).await;
                 flow.observe(&slot, "GET /x", answer(2));
             }));
@@ -434,7 +436,7 @@ mod tests {
     async fn answers_to_a_window_that_is_not_full_do_not_grow_it() {
         let flow = Flow::new(32);
         for _ in 0..20 {
-            let slot = flow.acquire(false).await;
+            let slot = flow.acquire(false, false).await;
             flow.observe(&slot, "GET /x", answer(10));
         }
         assert_eq!(window(&flow), INITIAL_WINDOW as f64);
@@ -449,7 +451,7 @@ mod tests {
         }
         assert_eq!(window(&flow), 2.0, "one burst is one sign");
         drop(slots);
-        let slot = flow.acquire(false).await;
+        let slot = flow.acquire(false, false).await;
         flow.observe(&slot, "PUT /x", Signal::Limited);
         assert_eq!(
             window(&flow),
@@ -460,7 +462,7 @@ mod tests {
         assert_eq!(flow.summary().rate_limited, 5);
         flow.close_until(Instant::now() + Duration::from_millis(150));
         let started = Instant::now();
-        let _slot = flow.acquire(false).await;
+        let _slot = flow.acquire(false, false).await;
         assert!(
             started.elapsed() >= Duration::from_millis(140),
             "the gate holds"
@@ -470,10 +472,10 @@ mod tests {
     #[tokio::test]
     async fn rising_latency_halves_the_window_and_ends_slow_start() {
         let flow = Flow::new(32);
-        let slot = flow.acquire(false).await;
+        let slot = flow.acquire(false, false).await;
         flow.observe(&slot, "GET /x", answer(100));
         drop(slot);
-        let slot = flow.acquire(false).await;
+        let slot = flow.acquire(false, false).await;
         // Another operation may be slower without it being a sign.
         flow.observe(&slot, "POST /users", answer(400));
         assert_eq!(window(&flow), INITIAL_WINDOW as f64);
@@ -492,13 +494,13 @@ mod tests {
     #[tokio::test]
     async fn the_window_bounds_the_requests_in_flight_and_a_retry_goes_first() {
         let flow = Flow::new(1);
-        let first = flow.acquire(false).await;
+        let first = flow.acquire(false, false).await;
         let order = Arc::new(Mutex::new(Vec::new()));
         let mut tasks = Vec::new();
         for (name, retry) in [("new", false), ("retry", true)] {
             let (flow, order) = (flow.clone(), order.clone());
             tasks.push(tokio::spawn(async move {
-                let _slot = flow.acquire(retry).await;
+                let _slot = flow.acquire(retry, false).await;
                 order.lock().unwrap().push(name);
             }));
             tokio::task::yield_now().await;
@@ -517,7 +519,7 @@ mod tests {
         let flow = Flow::new(4);
         let mut allowed = 0;
         for _ in 0..20 {
-            let slot = flow.acquire(false).await;
+            let slot = flow.acquire(false, false).await;
             flow.observe(&slot, "PUT /x", Signal::Failed);
             allowed += usize::from(flow.may_retry(false, false));
         }
@@ -525,7 +527,7 @@ mod tests {
         assert!(flow.may_retry(true, false), "clean-up is always retried");
         assert!(flow.may_retry(false, true), "a 429 is always retried");
         for _ in 0..60 {
-            let slot = flow.acquire(false).await;
+            let slot = flow.acquire(false, false).await;
             flow.observe(&slot, "PUT /x", answer(1));
         }
         assert!(flow.may_retry(false, false), "answers refill the budget");

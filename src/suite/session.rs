@@ -687,7 +687,9 @@ pub(crate) async fn request_token_at(
         .body(b"grant_type=client_credentials".to_vec())
         .auth(auth)
         // Asking for a token again changes nothing on the server.
-        .retry_safe(true);
+        .retry_safe(true)
+        // The request that needs the token may be holding its place in the window.
+        .out_of_band();
     let exchange = timed(log, request, |r| {
         http.send(r, None, Some((client_id, client_secret)))
     })
@@ -770,20 +772,12 @@ pub(crate) async fn send_with(
             certificate: false,
         });
     }
-    let bearer = if request.auth == Auth::SessionBearer {
-        Some(
-            obtain_bearer(target, http, cache)
-                .await
-                .map_err(|message| TransportError {
-                    request: request.clone(),
-                    message: format!("no access token: {message}"),
-                    timed_out: false,
-                    not_sent: true,
-                    certificate: false,
-                })?,
-        )
-    } else {
-        None
+    // Taken once the request has its place in the window: a token never waits in the queue.
+    let bearer = SessionToken {
+        needed: request.auth == Auth::SessionBearer,
+        target,
+        http,
+        cache,
     };
     let basic = match &target.credentials {
         Credentials::Client {
@@ -794,9 +788,29 @@ pub(crate) async fn send_with(
         Credentials::AccessToken(_) => None,
     };
     timed(&cache.log, request, |r| {
-        http.send(r, bearer.as_ref(), basic)
+        http.send_authorized(r, &bearer, basic)
     })
     .await
+}
+
+/// The session's own token, when a request needs one ([`obtain_bearer`]).
+struct SessionToken<'a> {
+    needed: bool,
+    target: &'a TargetInfo,
+    http: &'a HttpClient,
+    cache: &'a TokenCache,
+}
+
+impl crate::http::BearerSource for SessionToken<'_> {
+    async fn bearer(&self) -> Result<Option<Secret>, String> {
+        if self.needed {
+            obtain_bearer(self.target, self.http, self.cache)
+                .await
+                .map(Some)
+        } else {
+            Ok(None)
+        }
+    }
 }
 
 /// Send `request` with `send` and note it, its answer and its time in `log`.
