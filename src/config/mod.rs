@@ -88,10 +88,18 @@ pub const DOTENV_OVERRIDE: &str = "PINGONE_DOTENV";
 
 /// Defaults of [`RunConfig`].
 const DEFAULT_REQUEST_TIMEOUT_SECS: u64 = 30;
-/// The ceiling of requests in flight: a full window fits in one second's share of the one rate
-/// Ping has published, 35% (one IP address's default share) of 100 operations per second
-/// (docs/api-facts.md §3, §11.4); the HTTP client's window finds a lower limit through 429s.
+/// The one licence rate Ping has published, in operations per second (docs/api-facts.md §3).
+pub const PUBLISHED_LICENCE_RATE: usize = 100;
+/// The share of a licence's rate one IP address may use by default, in percent (§11.4).
+pub const PER_IP_SHARE_PERCENT: usize = 35;
+/// The ceiling of requests in flight: a full window is no more than one second's share for one
+/// IP address of the published licence rate; the HTTP client's window finds a lower limit
+/// through 429s.
 const DEFAULT_CONCURRENCY: usize = 32;
+const _: () = assert!(
+    DEFAULT_CONCURRENCY * 100 <= PUBLISHED_LICENCE_RATE * PER_IP_SHARE_PERCENT,
+    "the default ceiling exceeds one second's per-IP share of the published licence rate"
+);
 const MAX_CONCURRENCY: usize = 64;
 const DEFAULT_MAX_RETRIES: u32 = 5;
 const DEFAULT_RETRY_CAP_SECS: u64 = 30;
