@@ -233,6 +233,14 @@ impl CaseCtx {
         self.answered(result)
     }
 
+    /// [`CaseCtx::send_with_bearer`] with the read-only worker's token, taken when the request
+    /// has its place in the window ([`Session::send_readonly`]).
+    pub(super) async fn send_as_readonly(&mut self, req: Request) -> Step<Exchange> {
+        self.requests += 1;
+        let result = self.session.send_readonly(req).await;
+        self.answered(result)
+    }
+
     /// The API's answer, or the case stopped as inconclusive when the target did not give one.
     fn answered(&mut self, result: Result<Exchange, TransportError>) -> Step<Exchange> {
         match result {

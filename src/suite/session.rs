@@ -390,12 +390,26 @@ impl Session {
         Some(result.map(|(token, _)| token))
     }
 
-    /// Send a request with `bearer` as its token (the read-only worker's, an expired one):
-    /// recorded as `Bearer $TOKEN`, never with the token itself.
+    /// Send a request with `bearer` as its token (an expired one, say): recorded as
+    /// `Bearer $TOKEN`, never with the token itself.
     pub async fn send_with_bearer(
         &self,
         request: Request,
         bearer: &Secret,
+    ) -> Result<Exchange, TransportError> {
+        self.send_with_source(request, &Some(bearer)).await
+    }
+
+    /// Send a request with the read-only worker's token ([`Session::readonly_bearer`]), taken
+    /// when the request has its place in the window: recorded as `Bearer $TOKEN`.
+    pub async fn send_readonly(&self, request: Request) -> Result<Exchange, TransportError> {
+        self.send_with_source(request, &ReadonlyToken(self)).await
+    }
+
+    async fn send_with_source(
+        &self,
+        request: Request,
+        bearer: &impl crate::http::BearerSource,
     ) -> Result<Exchange, TransportError> {
         if cleartext_to_remote(&request.url) {
             return Err(TransportError {
@@ -408,7 +422,7 @@ impl Session {
             });
         }
         timed(&self.token.log, request.auth(Auth::SessionBearer), |r| {
-            self.http.send(r, Some(bearer), None)
+            self.http.send_authorized(r, bearer, None)
         })
         .await
     }
@@ -809,6 +823,19 @@ impl crate::http::BearerSource for SessionToken<'_> {
                 .map(Some)
         } else {
             Ok(None)
+        }
+    }
+}
+
+/// The read-only worker's token, the cached one while it has time left.
+struct ReadonlyToken<'a>(&'a Session);
+
+impl crate::http::BearerSource for ReadonlyToken<'_> {
+    async fn bearer(&self) -> Result<Option<Secret>, String> {
+        match self.0.readonly_bearer(false).await {
+            Some(Ok(token)) => Ok(Some(token)),
+            Some(Err(e)) => Err(e.to_string()),
+            None => Err("no read-only worker is configured".to_string()),
         }
     }
 }

@@ -93,13 +93,15 @@ impl CaseCtx {
     /// own); a 401 (the token may have expired while the request waited) is tried once more
     /// with a new one.
     async fn send_readonly(&mut self, req: Request) -> Step<Exchange> {
-        let token = self.readonly_token(false).await?;
-        let ex = self.send_with_bearer(req.clone(), &token).await?;
+        // Fetched here first, so that a worker refused a token is told from an outage; the
+        // request then takes the cached token when it has its place in the window.
+        self.readonly_token(false).await?;
+        let ex = self.send_as_readonly(req.clone()).await?;
         if ex.status != 401 {
             return Ok(ex);
         }
-        let token = self.readonly_token(true).await?;
-        self.send_with_bearer(req, &token).await
+        self.readonly_token(true).await?;
+        self.send_as_readonly(req).await
     }
 
     /// A token of the read-only worker: the session's cached one, or with `renew` a new one.
