@@ -16,8 +16,12 @@ use crate::mock::{MockBuilder, MockPingOne};
 use crate::secret::Secret;
 
 use super::deviations::{Deviation, KNOWN_DEVIATIONS};
+
+mod bearer;
+
 use super::guard::{self, Guard};
 use super::requests::RequestLog;
+use bearer::{SessionToken, live};
 
 /// Prefix of every username the suite creates; the sweep deletes only these.
 pub const USER_PREFIX: &str = "conformance-";
@@ -367,66 +371,6 @@ impl Session {
         .await
     }
 
-    /// A token of the read-only worker (`PINGONE_READONLY_CLIENT_ID`), or `None` when none is
-    /// configured: the cached one while it has time left, as for the session's own token, else
-    /// (or with `renew`, after a 401) a new one.
-    pub async fn readonly_bearer(&self, renew: bool) -> Option<Result<Secret, SessionError>> {
-        let client = self.target.readonly_client.as_ref()?;
-        let mut cached = self.readonly_token.lock().await;
-        if !renew && let Some(token) = live(cached.as_ref()) {
-            return Some(Ok(token));
-        }
-        let issued = Instant::now();
-        let result = self
-            .request_token(&client.client_id, &client.client_secret)
-            .await;
-        *cached = result.as_ref().ok().map(|(token, lifetime)| {
-            (
-                token.clone(),
-                issued,
-                issued + Duration::from_secs(*lifetime),
-            )
-        });
-        Some(result.map(|(token, _)| token))
-    }
-
-    /// Send a request with `bearer` as its token (an expired one, say): recorded as
-    /// `Bearer $TOKEN`, never with the token itself.
-    pub async fn send_with_bearer(
-        &self,
-        request: Request,
-        bearer: &Secret,
-    ) -> Result<Exchange, TransportError> {
-        self.send_with_source(request, &Some(bearer)).await
-    }
-
-    /// Send a request with the read-only worker's token ([`Session::readonly_bearer`]), taken
-    /// when the request has its place in the window: recorded as `Bearer $TOKEN`.
-    pub async fn send_readonly(&self, request: Request) -> Result<Exchange, TransportError> {
-        self.send_with_source(request, &ReadonlyToken(self)).await
-    }
-
-    async fn send_with_source(
-        &self,
-        request: Request,
-        bearer: &impl crate::http::BearerSource,
-    ) -> Result<Exchange, TransportError> {
-        if cleartext_to_remote(&request.url) {
-            return Err(TransportError {
-                request,
-                message: "not sent: credentials go only to https:// URLs or a loopback host"
-                    .to_string(),
-                timed_out: false,
-                not_sent: true,
-                certificate: false,
-            });
-        }
-        timed(&self.token.log, request.auth(Auth::SessionBearer), |r| {
-            self.http.send_authorized(r, bearer, None)
-        })
-        .await
-    }
-
     /// Every request this session has sent so far, timed (see [`RequestLog`]).
     pub fn requests(&self) -> &RequestLog {
         &self.token.log
@@ -665,14 +609,6 @@ pub(crate) async fn obtain_token(
     Ok(secret)
 }
 
-/// The cached token while it has time left: refreshed with a minute left, or half its
-/// lifetime for a short-lived token.
-fn live(cached: Option<&(Secret, Instant, Instant)>) -> Option<Secret> {
-    let (token, issued, expiry) = cached?;
-    let margin = Duration::from_secs(60).min((*expiry - *issued) / 2);
-    (*expiry > Instant::now() + margin).then(|| token.clone())
-}
-
 /// A new token for `client_id` from `target`'s token endpoint with `method`, and its
 /// `expires_in` (3600 when absent); an unavailable endpoint is told from refused credentials.
 pub(crate) async fn request_token_at(
@@ -777,14 +713,7 @@ pub(crate) async fn send_with(
     if request.auth != Auth::None && cleartext_to_remote(&request.url) {
         // The configured URLs were checked before the run; this catches a link or a URL
         // built in code.
-        return Err(TransportError {
-            request,
-            message: "not sent: credentials go only to https:// URLs or a loopback host"
-                .to_string(),
-            timed_out: false,
-            not_sent: true,
-            certificate: false,
-        });
+        return Err(cleartext_refused(request));
     }
     // Taken once the request has its place in the window: a token never waits in the queue.
     let bearer = SessionToken {
@@ -807,36 +736,14 @@ pub(crate) async fn send_with(
     .await
 }
 
-/// The session's own token, when a request needs one ([`obtain_bearer`]).
-struct SessionToken<'a> {
-    needed: bool,
-    target: &'a TargetInfo,
-    http: &'a HttpClient,
-    cache: &'a TokenCache,
-}
-
-impl crate::http::BearerSource for SessionToken<'_> {
-    async fn bearer(&self) -> Result<Option<Secret>, String> {
-        if self.needed {
-            obtain_bearer(self.target, self.http, self.cache)
-                .await
-                .map(Some)
-        } else {
-            Ok(None)
-        }
-    }
-}
-
-/// The read-only worker's token, the cached one while it has time left.
-struct ReadonlyToken<'a>(&'a Session);
-
-impl crate::http::BearerSource for ReadonlyToken<'_> {
-    async fn bearer(&self) -> Result<Option<Secret>, String> {
-        match self.0.readonly_bearer(false).await {
-            Some(Ok(token)) => Ok(Some(token)),
-            Some(Err(e)) => Err(e.to_string()),
-            None => Err("no read-only worker is configured".to_string()),
-        }
+/// Credentials go only to https:// URLs or a loopback host: `request` is not sent.
+pub(super) fn cleartext_refused(request: Request) -> TransportError {
+    TransportError {
+        request,
+        message: "not sent: credentials go only to https:// URLs or a loopback host".to_string(),
+        timed_out: false,
+        not_sent: true,
+        certificate: false,
     }
 }
 
