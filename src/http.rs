@@ -17,8 +17,8 @@
 //! whose `code` is `UNEXPECTED_ERROR`, is sent again after `Retry-After` (seconds or HTTP date)
 //! (a 429's `details[].innerError.retryAfter` first) or an exponential back-off, at most
 //! [`HttpLimits::max_retries`] times, each wait capped by [`HttpLimits::retry_cap`], never once
-//! [`RETRY_BUDGET`] of waiting is spent, and (but for a 429 and clean-up) only while the run's
-//! retry budget lasts. Only
+//! [`RETRY_BUDGET`] of waiting is spent, and (but for the first retry, a 429 and clean-up) only
+//! while the run's retry budget lasts. Only
 //! requests that may safely be repeated are retried ([`Request::retry_safe`]: GET, PUT, DELETE
 //! and the token request); a 429 is retried for any method (the server did not process it). A
 //! connection that failed or dropped is retried the same way, and a request that surely never
@@ -484,7 +484,12 @@ impl HttpClient {
                 || retries >= self.limits.max_retries
                 || waited + wait > RETRY_BUDGET
                 || is_stopping()
-                || !self.flow.may_retry(request.clean_up, limited)
+                // The first retry is not drawn from the budget: a request answered differently
+                // on its second attempt shows it the same way in every run, whatever else
+                // the run met; further retries are.
+                || !self
+                    .flow
+                    .may_retry(request.clean_up || retries == 0, limited)
             {
                 return result;
             }

@@ -18,8 +18,11 @@
 //!   requests not yet sent.
 //! - **Retry budget** (as gRPC's retry throttling): a run holds [`BUDGET_MAX`] tokens; each
 //!   transient failure (a 5xx, 408, `UNEXPECTED_ERROR`, a failed connection) takes one, each
-//!   other answer gives back [`BUDGET_REFILL`]; a transient failure is retried only while half
-//!   the tokens are left (so a run's first request may still be retried five times). So occasional failures are retried as Ping's clients retry
+//!   other answer gives back [`BUDGET_REFILL`]; a transient failure is retried once whatever is
+//!   left, and again only while half the tokens are left (so a run's first request may still be
+//!   retried five times). The first retry is free so that a request answered differently on its
+//!   second attempt (500, then 400) shows it in every run the same way, whatever the other
+//!   requests met: which requests a spent budget cuts short depends on their order. So occasional failures are retried as Ping's clients retry
 //!   them, and when most attempts fail (a server answering 500 to every malformed body), the
 //!   rest fail fast instead of each waiting out its back-off. A 429 neither takes nor gives
 //!   (the server did not process the request); clean-up requests are retried whatever is left.
@@ -307,11 +310,11 @@ impl Flow {
         s.gate = Some(s.gate.map_or(at, |g| g.max(at)));
     }
 
-    /// Whether the budget allows retrying a transient failure (always for `clean_up`); counts
-    /// the retry, or the refusal.
-    pub(crate) fn may_retry(&self, clean_up: bool, limited: bool) -> bool {
+    /// Whether the budget allows retrying a transient failure (always when `free`: a first
+    /// retry, or clean-up); counts the retry, or the refusal.
+    pub(crate) fn may_retry(&self, free: bool, limited: bool) -> bool {
         let mut s = self.lock();
-        let allowed = limited || clean_up || s.tokens >= BUDGET_MAX / 2.0;
+        let allowed = limited || free || s.tokens >= BUDGET_MAX / 2.0;
         if allowed {
             s.retries += 1;
         } else {
