@@ -2,8 +2,8 @@
 //! report ([`render()`], in [`mod@render`]), JUnit XML ([`junit()`], in [`mod@junit`]), the
 //! parity and nightly comparisons ([`compare()`], in [`mod@compare`]), the behaviour profile's
 //! record and report section ([`mod@profile`]), latency per operation ([`mod@latency`]), a
-//! target's history of nights and its trends in pictures ([`mod@history`], [`mod@trends`]) and
-//! the sweep of users a crashed run left behind ([`sweep()`], in [`mod@sweep`]). The
+//! target's history of nights and its trends in pictures ([`mod@history`], [`mod@trends`]),
+//! several targets side by side ([`mod@side_by_side`]) and the sweep of users a crashed run left behind ([`sweep()`], in [`mod@sweep`]). The
 //! `conformance-report` binary is a thin command line over this module; `docs/ci.md` describes
 //! how the nightly workflow uses it.
 //!
@@ -41,6 +41,7 @@ pub mod junit;
 pub mod latency;
 pub mod profile;
 pub mod render;
+pub mod side_by_side;
 pub mod sweep;
 pub mod trends;
 

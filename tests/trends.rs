@@ -2,7 +2,8 @@
 //! nights of fixture results (`tests/fixtures/history/`, a tenant whose MFA-AUTH-02 starts
 //! failing on the second night, whose PUT mfaEnabled slows down, and two of whose profile
 //! probes change) fold into one history file, and its Markdown, with the Mermaid pictures, the
-//! failing-since table and the profile's since-when table, is pinned as a snapshot.
+//! failing-since table and the profile's since-when table, is pinned as a snapshot. Two
+//! targets' nights side by side say which case does not pass where.
 
 mod support;
 
@@ -137,4 +138,42 @@ fn histories_of_two_targets_are_not_mixed_and_bad_input_is_named() {
     // An empty history says so instead of drawing empty pictures.
     let empty = trends::render_trends(&History::default());
     assert!(empty.contains("No night in this history yet."), "{empty}");
+}
+
+/// The nightly matrix's last job: two tenants' results side by side.
+#[test]
+fn two_targets_side_by_side_say_which_case_fails_where() {
+    let dir = TempDir::new("trends-tests");
+    let mut na = results::load(&nights()[2]).expect("load");
+    na.run.api_url = "https://api.pingone.com/v1".to_string();
+    na.run.environment_id = "5f0c1a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b".to_string();
+    for c in &mut na.cases {
+        match c.id.as_str() {
+            "MFA-PATH-01" | "MFA-INVALID-05" => c.outcome = "pass".to_string(),
+            "MFA-HDR-02" => c.outcome = "fail".to_string(),
+            _ => {}
+        }
+    }
+    let na_file = dir.path().join("na.json");
+    std::fs::write(&na_file, na.to_json()).expect("write");
+    let eu = format!("eu={}", path(&nights()[2]));
+    let out = bin(&["side-by-side", &eu, path(&na_file)]);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let md = text(&out.stdout);
+    for wanted in [
+        "| eu | tenant `https://api.pingone.eu/v1`, `abfba8f6-49eb-49f5-a5d9-80ad5c98f9f6` | 68 | 3 | 1 | 1 |",
+        "| na | tenant `https://api.pingone.com/v1`",
+        "| Case | eu | na |",
+        "| MFA-INVALID-05 | **warn** | pass |",
+        "| MFA-HDR-02 | pass | **fail** |",
+        "| MFA-AUTH-02 | **fail** | **fail** |",
+        "| MFA-PATH-01 | **error** | pass |",
+        "| PUT mfaEnabled | 250.5 | 250.5 |",
+    ] {
+        assert!(md.contains(wanted), "no {wanted:?} in:\n{md}");
+    }
+    // A case passing on both is not listed.
+    assert!(!md.contains("| MFA-BODY-01 |"), "{md}");
+    let out = bin(&["side-by-side", "eu=/no/such/results"]);
+    assert_eq!(out.status.code(), Some(2));
 }

@@ -101,6 +101,16 @@ enum Command {
         #[command(flatten)]
         output: Output,
     },
+    /// Several targets' results side by side (the nightly matrix): each target's verdict,
+    /// which case does not pass where, and p95 latency per operation per target.
+    SideBySide {
+        /// LABEL=RESULTS, one per target (a results directory or combined file; without
+        /// `LABEL=`, the file or directory name labels it).
+        #[arg(value_name = "LABEL=RESULTS", required = true)]
+        targets: Vec<String>,
+        #[command(flatten)]
+        output: Output,
+    },
     /// Check that the suite can run its cases on the configured target, before any case.
     ///
     /// Opens a session like the suite (PINGONE_* variables or .env: token, the production
@@ -241,6 +251,26 @@ fn run(command: Command) -> Result<u8, Failure> {
             emit(
                 output.path.as_deref(),
                 &results::trends::render_trends(&history),
+            )?;
+            Ok(0)
+        }
+        Command::SideBySide { targets, output } => {
+            let mut loaded = Vec::new();
+            for target in &targets {
+                let (label, path) = match target.split_once('=') {
+                    Some((label, path)) if !label.is_empty() => (label.to_string(), path),
+                    _ => {
+                        let name = Path::new(target)
+                            .file_stem()
+                            .map_or_else(|| target.clone(), |n| n.to_string_lossy().into_owned());
+                        (name, target.as_str())
+                    }
+                };
+                loaded.push((label, results::load(path).map_err(failed)?));
+            }
+            emit(
+                output.path.as_deref(),
+                &results::side_by_side::render_side_by_side(&loaded),
             )?;
             Ok(0)
         }
