@@ -15,7 +15,7 @@ use super::cases::{
     Answer, Evidence, Expect, Grade, Lenient, Method, ReadBack, Rejection, Statuses, Stored,
     StoredValue, must, should,
 };
-use super::ctx::{Abort, CaseCtx, Step, is_json_media_type};
+use super::ctx::{Abort, CaseCtx, Step, is_json_media_type, lock};
 use super::privacy::describe;
 use super::sources::DOC_UPDATE;
 
@@ -556,7 +556,14 @@ impl CaseCtx {
         if shows(&ex) {
             return Ok(ex);
         }
-        let window = self.session.run.consistency_wait;
+        // A case whose earlier read-back waited the whole window in vain does not wait again:
+        // the answer is no different, only later (a target that loses writes would otherwise
+        // cost the window on every read of every probe).
+        let window = if lock(&self.shared).waited_out {
+            Duration::ZERO
+        } else {
+            self.session.run.consistency_wait
+        };
         let started = Instant::now();
         let mut pause = Duration::from_millis(50);
         let mut reads = 1;
@@ -565,6 +572,9 @@ impl CaseCtx {
             pause = pause.saturating_mul(2);
             ex = self.send(self.request(Method::Get, url)).await?;
             reads += 1;
+        }
+        if !shows(&ex) && !window.is_zero() {
+            lock(&self.shared).waited_out = true;
         }
         if shows(&ex) {
             self.note(

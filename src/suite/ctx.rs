@@ -23,6 +23,10 @@ pub(super) struct Shared {
     /// Users that may have been made but could not be found (lost Create User answers).
     pub(super) unknown: Vec<String>,
     pub(super) restore: Option<(String, bool)>,
+    /// Set once a read-back of this case waited out the whole consistency window and the
+    /// value never showed: the target is shown not to converge, so later read-backs of the
+    /// case (each fuzz probe's included) read once instead of waiting the window again.
+    pub(super) waited_out: bool,
 }
 
 /// The shared clean-up list, even after a panic poisoned it.
