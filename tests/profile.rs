@@ -412,14 +412,15 @@ fn first_contact_records_passes_then_tells_a_change_and_since_when() {
     // 401 (no WWW-Authenticate), INVALID_REQUEST for a wrong type. The first local run, the
     // whole suite, passes (the leniencies are warnings) and records the tenant's own profile,
     // named for it.
-    let tenant = support::binaries::StandaloneMock::start(&[
+    let tenant_like = [
         "--environment-id",
         environment,
         "--wrong-type-invalid-request",
         "--lenient-booleans",
         "--error-id-optional",
         "--unauthorized-bare",
-    ]);
+    ];
+    let tenant = support::binaries::StandaloneMock::start(&tenant_like);
     let host = profile::snapshot::api_host(&tenant.api_url);
     let (passed, said) = run_conformance(&tenant, &dir, &[], &[]);
     assert!(passed, "{said}");
@@ -481,15 +482,8 @@ fn first_contact_records_passes_then_tells_a_change_and_since_when() {
 
     // The tenant changes its answer to one open question: CHANGED, naming the probe, what it
     // was, since when, and what it is.
-    let changed = support::binaries::StandaloneMock::start(&[
-        "--environment-id",
-        environment,
-        "--wrong-type-invalid-request",
-        "--lenient-booleans",
-        "--error-id-optional",
-        "--unauthorized-bare",
-        "--non-uuid-400",
-    ]);
+    let changed =
+        support::binaries::StandaloneMock::start(&[&tenant_like[..], &["--non-uuid-400"]].concat());
     let results = dir.join("results");
     let results_dir = results.to_string_lossy().into_owned();
     let (passed, said) = run_profile(
