@@ -72,10 +72,12 @@ async fn mock(alternatives: Alternatives, faults: &[Fault]) -> MockPingOne {
         .expect("mock starts")
 }
 
-/// Whole-suite runs this test binary lets run at once. Each run already has up to
-/// `run_config().concurrency` requests in flight; unbounded, dozens of runs at once on a
-/// two-core machine turn ordinary scheduling delays into request timeouts.
-static RUNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(6);
+/// Whole-suite runs this test binary lets run at once. A run spends most of its time waiting
+/// (MFA-TOKEN-03 waits out a 3-s token), so many overlap on two cores; each adapts its requests
+/// in flight to the latency it meets (src/http/flow.rs). Unbounded, dozens of runs at once would
+/// still turn ordinary scheduling delays into request timeouts.
+static RUNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(RUNS_AT_ONCE);
+const RUNS_AT_ONCE: usize = 16;
 
 async fn run_against(mock: &MockPingOne) -> Vec<CaseResult> {
     let _permit = RUNS.acquire().await.expect("semaphore open");
@@ -174,44 +176,12 @@ type Found = Vec<(Tier, String)>;
 /// For each fault, each case's findings (cases without findings are left out).
 type Kills = BTreeMap<Fault, BTreeMap<&'static str, Found>>;
 
+/// Every fault's whole-suite run, side by side ([`RUNS_AT_ONCE`] at once), each against its own
+/// mock.
 async fn kill_matrix() -> Kills {
     let mut tasks = Vec::new();
     for &fault in Fault::ALL {
-        tasks.push(tokio::spawn(async move {
-            let mock = mock(Alternatives::default(), &[fault]).await;
-            // A server that writes every user makes each case's findings depend on what the
-            // others do at the same time: one case at a time keeps KILLS.md reproducible.
-            let results = if fault == Fault::BystanderWritten {
-                run_one_at_a_time(&mock).await
-            } else {
-                run_against(&mock).await
-            };
-            // Clean-up holds even when cases fail. (A server that creates users on PUT to an
-            // unknown id leaves those behind: the suite never knew them; one that writes every
-            // user writes the seeded one too; one whose deletes fail keeps every user.)
-            if ![
-                Fault::UnknownUserUpsert,
-                Fault::BystanderWritten,
-                Fault::DeleteUserFails,
-            ]
-            .contains(&fault)
-            {
-                assert_eq!(leftovers(&mock), Vec::<String>::new(), "{fault}");
-            }
-            let mut found = BTreeMap::new();
-            for (case, r) in CASES.iter().zip(&results) {
-                assert_eq!(case.id, r.id);
-                if !r.findings.is_empty() {
-                    let f: Found = r
-                        .findings
-                        .iter()
-                        .map(|f| (f.tier, f.check.clone()))
-                        .collect();
-                    found.insert(case.id, f);
-                }
-            }
-            (fault, found)
-        }));
+        tasks.push(tokio::spawn(async move { (fault, fault_run(fault).await) }));
     }
     let mut kills = Kills::new();
     for t in tasks {
@@ -220,6 +190,53 @@ async fn kill_matrix() -> Kills {
     }
     kills
 }
+
+/// One fault's whole-suite run against a mock of its own: each case's findings.
+async fn fault_run(fault: Fault) -> BTreeMap<&'static str, Found> {
+    let mock = mock(Alternatives::default(), &[fault]).await;
+    // A server that writes every user makes each case's findings depend on what the
+    // others do at the same time: one case at a time keeps KILLS.md reproducible.
+    let results = if fault == Fault::BystanderWritten {
+        run_one_at_a_time(&mock).await
+    } else {
+        run_against(&mock).await
+    };
+    // Clean-up holds even when cases fail. (A server that creates users on PUT to an
+    // unknown id leaves those behind: the suite never knew them; one that writes every
+    // user writes the seeded one too; one whose deletes fail keeps every user.)
+    if ![
+        Fault::UnknownUserUpsert,
+        Fault::BystanderWritten,
+        Fault::DeleteUserFails,
+    ]
+    .contains(&fault)
+    {
+        assert_eq!(leftovers(&mock), Vec::<String>::new(), "{fault}");
+    }
+    let mut found = BTreeMap::new();
+    for (case, r) in CASES.iter().zip(&results) {
+        assert_eq!(case.id, r.id);
+        if !r.findings.is_empty() {
+            let f: Found = r
+                .findings
+                .iter()
+                .map(|f| (f.tier, f.check.clone()))
+                .collect();
+            found.insert(case.id, f);
+        }
+    }
+    found
+}
+
+/// Faults whose runs are repeated the slow way, one after the other with no other run beside
+/// them, to show that running every fault side by side changes nothing in KILLS.md: one whose
+/// verdict rests on a retry (the first attempt 500, the retry 400), one that loses writes (its
+/// read-backs wait), and one that fails every clean-up.
+const SLOW_WAY_SAMPLE: &[Fault] = &[
+    Fault::ServerErrorThenRejects,
+    Fault::WriteLost,
+    Fault::DeleteUserFails,
+];
 
 /// The tier at which a case caught a fault, the Correlation-Id check left out: MUST when a
 /// MUST finding came, SHOULD when only SHOULD ones did.
@@ -480,6 +497,21 @@ fn kills_markdown(kills: &Kills) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_fault_is_caught_by_its_target_and_every_case_is_a_target() {
     let mut kills = kill_matrix().await;
+    // The side-by-side runs find what the slow way (one fault's run at a time, alone) finds.
+    {
+        // Every permit but the one the run takes: no other run of this binary beside it.
+        let _alone = RUNS
+            .acquire_many(RUNS_AT_ONCE as u32 - 1)
+            .await
+            .expect("semaphore open");
+        for &fault in SLOW_WAY_SAMPLE {
+            assert_eq!(
+                fault_run(fault).await,
+                kills[&fault],
+                "{fault}: run alone, the cases find other things than side by side"
+            );
+        }
+    }
     // A fault aimed at the profile is caught by its probes: their findings join its row.
     for &fault in Fault::ALL.iter().filter(|f| f.target().is_profile()) {
         kills
@@ -1128,32 +1160,50 @@ fn spawn_mock(flags: &[&str]) -> MockProcess {
 /// The suite configured only through its `PINGONE_*` variables (no `.env`), in strict mode,
 /// against the `pingone-mock` binary in each of the table's combinations of the alternative
 /// switches ([`Alternatives::combinations`]), alternating the two client authentication
-/// methods so both meet every alternative across the set.
+/// methods so both meet every alternative across the set. The combinations run side by side
+/// ([`STANDALONE_RUNS`] at once): each run spends most of its time waiting out MFA-TOKEN-03's
+/// 3-s token, not on the CPU.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn standalone_mock_passes_in_every_alternative_configured_by_variables() {
-    let mut alarms = Vec::new();
+    static STANDALONE_RUNS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(12);
     let combinations = Alternatives::combinations();
-    for (i, alternatives) in combinations.iter().enumerate() {
-        let method = if i % 2 == 0 { "basic" } else { "post" };
-        let mut flags = alternatives.flags();
-        // The mock accepts only the configured client authentication (issue 14).
-        flags.push(format!(
-            "--token-endpoint-auth-method=client_secret_{method}"
-        ));
-        let process = spawn_mock(&flags.iter().map(String::as_str).collect::<Vec<_>>());
-        let mut vars = process.variables();
-        vars.insert("PINGONE_TOKEN_AUTH_METHOD", method.to_string());
-        vars.insert("PINGONE_STRICT", "true".to_string());
-        vars.insert("PINGONE_FUZZ_CASES", "24".to_string());
-        vars.insert("PINGONE_TEST_USER_ID", process.user.clone());
-        let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("config");
-        let session = Session::from_config(config).await.expect("session");
-        let results = run_cases(Arc::new(session), &all_cases()).await;
-        let problems = not_clean(&results, *alternatives);
+    let mut runs = tokio::task::JoinSet::new();
+    for (i, alternatives) in combinations.iter().copied().enumerate() {
+        runs.spawn(async move {
+            let _permit = STANDALONE_RUNS.acquire().await.expect("semaphore open");
+            let method = if i % 2 == 0 { "basic" } else { "post" };
+            let mut flags = alternatives.flags();
+            // The mock accepts only the configured client authentication (issue 14).
+            flags.push(format!(
+                "--token-endpoint-auth-method=client_secret_{method}"
+            ));
+            let spawned = flags.clone();
+            let process = tokio::task::spawn_blocking(move || {
+                spawn_mock(&spawned.iter().map(String::as_str).collect::<Vec<_>>())
+            })
+            .await
+            .expect("pingone-mock starts");
+            let mut vars = process.variables();
+            vars.insert("PINGONE_TOKEN_AUTH_METHOD", method.to_string());
+            vars.insert("PINGONE_STRICT", "true".to_string());
+            vars.insert("PINGONE_FUZZ_CASES", "24".to_string());
+            vars.insert("PINGONE_TEST_USER_ID", process.user.clone());
+            let config = Config::from_lookup(|k| vars.get(k).cloned()).expect("config");
+            let session = Session::from_config(config).await.expect("session");
+            let results = run_cases(Arc::new(session), &all_cases()).await;
+            let problems = not_clean(&results, alternatives);
+            (i, flags, method, problems)
+        });
+    }
+    let mut alarms = Vec::new();
+    while let Some(run) = runs.join_next().await {
+        let (i, flags, method, problems) = run.expect("run");
         if !problems.is_empty() {
-            alarms.push(format!("{flags:?} ({method}):\n{}", problems.join("\n")));
+            alarms.push((i, format!("{flags:?} ({method}):\n{}", problems.join("\n"))));
         }
     }
+    alarms.sort();
+    let alarms: Vec<String> = alarms.into_iter().map(|(_, a)| a).collect();
     assert!(
         combinations.len() >= 2 && combinations.contains(&Alternatives::all_on()),
         "the combinations include all off and all on"
