@@ -30,24 +30,38 @@ pub fn conformance_binary() -> &'static Path {
             .max();
         let (built, path) =
             newest.expect("the conformance test binary is built (cargo test builds it)");
-        // It links the library: older than the newest library build means stale.
-        let library = std::fs::read_dir(dir)
-            .expect("deps dir")
-            .flatten()
-            .filter(|e| {
-                let name = e.file_name().to_string_lossy().into_owned();
-                name.starts_with("libpingone_mfa_conformance-") && name.ends_with(".rlib")
-            })
-            .filter_map(|e| e.metadata().ok()?.modified().ok())
+        // Older than a source file of the library (src/ but its binaries) or of the test means
+        // stale. (Not compared with the library's .rlib files: `cargo build` of a binary makes
+        // one of another configuration, newer than a current test binary.)
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let newest_source = ["src", "tests/conformance.rs"]
+            .iter()
+            .filter_map(|p| newest_modified(&root.join(p), &root.join("src/bin")))
             .max();
         assert!(
-            library.is_none_or(|lib| lib <= built),
-            "{} is older than the library: run the whole `cargo test`, or `cargo test --test \
+            newest_source.is_none_or(|source| source <= built),
+            "{} is older than the sources: run the whole `cargo test`, or `cargo test --test \
              conformance --no-run` first",
             path.display()
         );
         path
     })
+}
+
+/// The newest modification time of `path`, or of any file below it but `skip`.
+fn newest_modified(path: &Path, skip: &Path) -> Option<std::time::SystemTime> {
+    if path == skip {
+        return None;
+    }
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_dir() {
+        return meta.modified().ok();
+    }
+    std::fs::read_dir(path)
+        .ok()?
+        .flatten()
+        .filter_map(|e| newest_modified(&e.path(), skip))
+        .max()
 }
 
 /// What a `pingone-mock` child started with a piped stdout prints up to its "Press Ctrl-C"
