@@ -164,14 +164,26 @@ static UNFINISHED: LazyLock<AtomicUsize> = LazyLock::new(|| {
 });
 
 /// A test that used the target is done; after the last one, the run summary: the requests,
-/// their latency, the peak in flight, the 429s met and the retries.
-fn finished() {
-    if UNFINISHED.fetch_sub(1, Ordering::SeqCst) == 1 {
-        say(&format!(
-            "conformance: run summary: {}",
-            target().session.http_summary()
-        ));
+/// their latency, the peak in flight, the 429s met and the retries. Returns why the run must
+/// fail besides the test's own verdict: a shared test user it could not delete
+/// (src/suite/pool.rs), which no case left behind alone; the last test fails on it.
+#[must_use]
+fn finished() -> Option<String> {
+    if UNFINISHED.fetch_sub(1, Ordering::SeqCst) != 1 {
+        return None;
     }
+    let session = &target().session;
+    say(&format!(
+        "conformance: run summary: {}",
+        session.http_summary()
+    ));
+    let left = session.pool_problems();
+    (!left.is_empty()).then(|| {
+        format!(
+            "clean-up of the test users the cases shared failed:\n  {}",
+            left.join("\n  ")
+        )
+    })
 }
 
 /// Write to the real stderr, past libtest's output capture, so that warnings of passing cases
@@ -274,9 +286,12 @@ fn conclude(mut result: CaseResult) {
             result.cleanup.join("; ")
         ));
     }
-    finished();
+    let left = finished();
     if result.fails_run(strict) {
-        panic!("\n{}", result.render());
+        panic!("\n{}{}", result.render(), left.unwrap_or_default());
+    }
+    if let Some(left) = left {
+        panic!("\n{left}");
     }
 }
 
@@ -525,11 +540,17 @@ fn profile() {
         ProfileRecord::new(&name, outcome, &check.profile, &changes, problems.clone()),
         &session,
     );
-    finished();
+    let left = finished();
     assert!(
         problems.is_empty() && verdict.is_ok(),
-        "the behaviour profile {name} did not hold (see above)"
+        "the behaviour profile {name} did not hold (see above){}",
+        left.as_deref()
+            .map(|l| format!("\n{l}"))
+            .unwrap_or_default()
     );
+    if let Some(left) = left {
+        panic!("\n{left}");
+    }
 }
 
 /// Whether insta runs as in CI (it then writes no snapshot file).

@@ -16,9 +16,7 @@ use pingone_mfa_conformance::config::RunConfig;
 use pingone_mfa_conformance::http::{Exchange, Request};
 use pingone_mfa_conformance::mock::{Fault, MockPingOne};
 use pingone_mfa_conformance::results;
-use pingone_mfa_conformance::suite::{
-    Case, CaseResult, Outcome, Session, Tier, bundled_mock, cases, run_cases,
-};
+use pingone_mfa_conformance::suite::{CaseResult, Outcome, Session, Tier, bundled_mock};
 use support::suite::TempDir;
 
 /// Few retries with short waits, and a short consistency wait: a read that lags fails fast.
@@ -34,18 +32,7 @@ fn run_config() -> RunConfig {
 }
 
 async fn run(mock: &MockPingOne, ids: &[&str]) -> (Arc<Session>, Vec<CaseResult>) {
-    let session = Arc::new(
-        Session::for_mock(mock, run_config())
-            .await
-            .expect("session opens")
-            .with_fuzz_seed(17),
-    );
-    let cases: Vec<&'static Case> = ids
-        .iter()
-        .map(|id| cases::by_id(id).unwrap_or_else(|| panic!("no case {id}")))
-        .collect();
-    let results = run_cases(session.clone(), &cases).await;
-    (session, results)
+    support::suite::run_ids(mock, run_config(), ids).await
 }
 
 /// Every result is a FAIL holding a MUST finding of `check`, and every reader says so: the

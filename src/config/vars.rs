@@ -119,7 +119,7 @@ vars! {
     // --- test data ---------------------------------------------------------------------------
     /// UUID of the population for users the suite creates (default: the environment's default population).
     POPULATION_ID = "PINGONE_POPULATION_ID", scope: Target, secret: false;
-    /// UUID of an existing user that MFA-EXISTING-01 toggles and then restores; every other case still creates its own users.
+    /// UUID of an existing user that MFA-EXISTING-01 toggles and then restores; every other case works on users the suite creates.
     TEST_USER_ID = "PINGONE_TEST_USER_ID", scope: Target, secret: false;
     // --- how to run --------------------------------------------------------------------------
     /// true allows writes to a PRODUCTION environment (default false: only SANDBOX).

@@ -27,6 +27,10 @@ pub(super) struct Shared {
     /// value never showed: the target is shown not to converge, so later read-backs of the
     /// case (each fuzz probe's included) read once instead of waiting the window again.
     pub(super) waited_out: bool,
+    /// Users taken from the session's pool (src/suite/pool.rs), with the value each holds.
+    pub(super) pooled: Vec<(String, bool)>,
+    /// Whether a main request that may write was accepted (the pool's users are then deleted).
+    pub(super) wrote: bool,
 }
 
 /// The shared clean-up list, even after a panic poisoned it.
@@ -327,6 +331,9 @@ impl CaseCtx {
     /// Record `ex` as the case's main answer: its status and, for an error, its `code`.
     pub(super) fn record(&mut self, ex: &Exchange) {
         self.status = Some(ex.status);
+        if ex.request.method != "GET" && (200..300).contains(&ex.status) {
+            lock(&self.shared).wrote = true;
+        }
         self.code = ex
             .json()
             .filter(|_| ex.status >= 400)

@@ -26,6 +26,7 @@ mod invalid_cases;
 pub(crate) mod listing;
 mod model;
 pub mod outcome;
+mod pool;
 pub mod privacy;
 pub mod profile;
 pub mod requests;

@@ -145,6 +145,18 @@ impl RequestLog {
         });
     }
 
+    /// Requests on `user` serve `case` from now on: a shared test user (src/suite/pool.rs)
+    /// changes hands.
+    pub(crate) fn assign(&self, user: &str, case: &str) {
+        self.lock().cases.insert(user.to_string(), case.to_string());
+    }
+
+    /// Requests on `user` serve no case from now on: the pool deletes a shared test user
+    /// after the last case.
+    pub(crate) fn unassign(&self, user: &str) {
+        self.lock().cases.remove(user);
+    }
+
     /// Every request so far.
     pub fn records(&self) -> Vec<RequestRecord> {
         self.lock().records.clone()

@@ -26,6 +26,7 @@ pub use super::outcome::{CaseResult, Finding, Outcome};
 
 /// Run one case and clean up after it.
 pub async fn run_case(session: Arc<Session>, case: &'static Case) -> CaseResult {
+    session.pool().enter();
     let started = Instant::now();
     let shared = Arc::new(Mutex::new(Shared::default()));
     let ctx = CaseCtx::new(session.clone(), case, shared.clone());
@@ -38,10 +39,18 @@ pub async fn run_case(session: Arc<Session>, case: &'static Case) -> CaseResult 
     });
     let mut ctx = match task.await {
         Ok(ctx) => ctx,
-        Err(e) => panicked(session, case, shared.clone(), e),
+        Err(e) => panicked(session.clone(), case, shared.clone(), e),
     };
+    // Shared users go back to the pool if the case ended clean, else are deleted with its own.
+    let released = ctx.release_pooled();
+    lock(&shared).created.extend(released);
     let cleanup = clean_up(&mut ctx, &shared).await;
-    ctx.into_result(started, cleanup)
+    let result = ctx.into_result(started, cleanup);
+    let drained = session.pool().leave();
+    if !drained.is_empty() && !crate::http::is_stopping() {
+        super::pool::drain(&session, drained).await;
+    }
+    result
 }
 
 /// Run several cases concurrently (the session's HTTP client bounds the requests in flight);

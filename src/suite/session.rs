@@ -174,6 +174,8 @@ pub struct Session {
     pub notices: Vec<String>,
     http: HttpClient,
     token: Arc<TokenCache>,
+    /// The test users cases share (src/suite/pool.rs).
+    pool: super::pool::Pool,
     /// The read-only worker's cached token, with its issue and expiry times.
     readonly_token: tokio::sync::Mutex<Option<(Secret, Instant, Instant)>>,
     guard: Arc<Guard>,
@@ -256,6 +258,7 @@ impl Session {
             notices: Vec::new(),
             http,
             token,
+            pool: super::pool::Pool::default(),
             readonly_token: tokio::sync::Mutex::new(None),
             guard,
             _mock: mock,
@@ -310,6 +313,17 @@ impl Session {
     /// retries (the run summary).
     pub fn http_summary(&self) -> crate::http::FlowSummary {
         self.http.summary()
+    }
+
+    /// The test users cases share.
+    pub(super) fn pool(&self) -> &super::pool::Pool {
+        &self.pool
+    }
+
+    /// Shared test users that could not be deleted once no case ran (one line each); the run
+    /// fails on any (tests/conformance.rs).
+    pub fn pool_problems(&self) -> Vec<String> {
+        self.pool.problems()
     }
 
     /// What this session created and toggled, for clean-up after an interruption.

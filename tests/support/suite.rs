@@ -4,8 +4,11 @@
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use std::sync::Arc;
+
 use pingone_mfa_conformance::config::RunConfig;
-use pingone_mfa_conformance::suite::{CASES, Case, CaseResult, Outcome};
+use pingone_mfa_conformance::mock::MockPingOne;
+use pingone_mfa_conformance::suite::{CASES, Case, CaseResult, Outcome, Session, cases, run_cases};
 
 /// A run against a local mock: eight requests side by side, a short fuzz, generous timeouts
 /// for a loaded machine and short waits between retries. Tests change what they are about
@@ -18,6 +21,27 @@ pub fn run_config() -> RunConfig {
         retry_cap: Duration::from_millis(50),
         ..RunConfig::default()
     }
+}
+
+/// The cases of `ids` run side by side against `mock` in a session of `run`, with a fixed
+/// fuzz seed; the session is returned for what it logged.
+pub async fn run_ids(
+    mock: &MockPingOne,
+    run: RunConfig,
+    ids: &[&str],
+) -> (Arc<Session>, Vec<CaseResult>) {
+    let session = Arc::new(
+        Session::for_mock(mock, run)
+            .await
+            .expect("session opens")
+            .with_fuzz_seed(17),
+    );
+    let cases: Vec<&'static Case> = ids
+        .iter()
+        .map(|id| cases::by_id(id).unwrap_or_else(|| panic!("no case {id}")))
+        .collect();
+    let results = run_cases(session.clone(), &cases).await;
+    (session, results)
 }
 
 /// Every case of the suite.

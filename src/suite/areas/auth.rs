@@ -12,7 +12,8 @@ use super::super::ctx::{CaseCtx, Step};
 impl CaseCtx {
     /// PUT true or GET with `bad` authorization.
     pub(super) async fn unauthorized(&mut self, bad: BadAuth, via: Via) -> Step<()> {
-        let user = self.user_with(false).await?;
+        // A refused request changes nothing: a user from the session's pool.
+        let user = self.pooled_user(false).await?;
         let req = self.via(via, &user).auth(self.bad_auth(bad));
         let ex = self.send_main(req).await?;
         let sent = (via == Via::Put).then_some(true);

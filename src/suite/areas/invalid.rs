@@ -7,15 +7,15 @@ use super::super::ctx::{CaseCtx, Step};
 
 impl CaseCtx {
     /// PUT `body` on a user whose value is `baseline`, then on one whose value is the
-    /// opposite: a partial write shows whichever way it goes. The two users are set up side by
-    /// side.
+    /// opposite: a partial write shows whichever way it goes. The two users come from the
+    /// session's pool (a rejected body changes nothing; src/suite/pool.rs).
     pub(super) async fn invalid_body(
         &mut self,
         body: &[u8],
         content_type: &str,
         baseline: bool,
     ) -> Step<()> {
-        let users = self.users_with(&[baseline, !baseline]).await?;
+        let users = self.pooled_users(&[baseline, !baseline]).await?;
         for (user, from) in users.into_iter().zip([baseline, !baseline]) {
             let seen = self.findings.len();
             let probed = self.invalid_probe(&user, body, content_type, from).await;

@@ -9,7 +9,8 @@ impl CaseCtx {
     /// `method` on .../mfaEnabled of a user whose value is `baseline`; a method other than
     /// DELETE carries the opposite value.
     pub(super) async fn unsupported_method(&mut self, method: Method, baseline: bool) -> Step<()> {
-        let user = self.user_with(baseline).await?;
+        // A refused method changes nothing: a user from the session's pool.
+        let user = self.pooled_user(baseline).await?;
         let mut req = self.request(method, &self.mfa_url(&user));
         let sent = (method != Method::Delete).then_some(!baseline);
         if let Some(value) = sent {

@@ -22,7 +22,8 @@ impl CaseCtx {
 
     /// PUT true on a real user under a random environment id.
     pub(super) async fn foreign_environment(&mut self) -> Step<()> {
-        let user = self.user_with(false).await?;
+        // Refused under another environment, it changes nothing: a user from the pool.
+        let user = self.pooled_user(false).await?;
         let url = format!(
             "{}/environments/{}/users/{user}/mfaEnabled",
             self.session.target.api_url,

@@ -22,15 +22,17 @@ impl CaseCtx {
             );
             return Ok(());
         }
+        // The read-only worker's writes are refused and its reads change nothing: its cases
+        // take users from the session's pool.
         match probe {
             ReadonlyProbe::PutMfa => {
-                let user = self.user_with(false).await?;
+                let user = self.pooled_user(false).await?;
                 let ex = self.send_readonly(self.put_value(&user, true)).await?;
                 self.record(&ex);
                 self.judge(&ex, Some(&user), Some(true), false).await
             }
             ReadonlyProbe::UpdateUser(method) => {
-                let user = self.user_with(false).await?;
+                let user = self.pooled_user(false).await?;
                 let mut body = json!({"nickname": "conformance-readonly-probe"});
                 if method == Method::Put
                     && let Some(before) = self.snapshots.get(&user)
@@ -74,7 +76,7 @@ impl CaseCtx {
                 self.expect_no_user_named(&username).await
             }
             ReadonlyProbe::Read => {
-                let user = self.user_with(true).await?;
+                let user = self.pooled_user(true).await?;
                 let req = self.request(Method::Get, &self.mfa_url(&user));
                 let ex = self.send_readonly(req).await?;
                 self.record(&ex);

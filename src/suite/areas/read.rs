@@ -6,7 +6,8 @@ use super::super::ctx::{CaseCtx, Step};
 impl CaseCtx {
     /// Set true, GET .../mfaEnabled (recorded), then read the value back through both views.
     pub(super) async fn read(&mut self) -> Step<()> {
-        let user = self.user_with(true).await?;
+        // Reads change nothing: a user from the session's pool.
+        let user = self.pooled_user(true).await?;
         let req = self.request(Method::Get, &self.mfa_url(&user));
         // The answer is recorded; the read-backs that follow check it, and GET user besides.
         self.send_main(req).await?;
