@@ -30,38 +30,52 @@ pub fn conformance_binary() -> &'static Path {
             .max();
         let (built, path) =
             newest.expect("the conformance test binary is built (cargo test builds it)");
-        // Older than a source file of the library (src/ but its binaries) or of the test means
-        // stale. (Not compared with the library's .rlib files: `cargo build` of a binary makes
-        // one of another configuration, newer than a current test binary.)
+        // Stale when a source it was built from (the test's own, and the library's as cargo's
+        // dep-info files of the library's .rlib files list them) changed after it was linked.
+        // (Not compared with the .rlib files: `cargo build` of a binary makes one of another
+        // configuration, newer than a current test binary; nor with every file of src/: a
+        // file of the library's unit tests only is no source of the binary.)
+        let mut sources = dep_info_sources(&path.with_extension("d"));
+        for entry in std::fs::read_dir(dir).expect("deps dir").flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if let Some(stem) = name.strip_suffix(".d")
+                && stem.starts_with("pingone_mfa_conformance-")
+                && dir.join(format!("lib{stem}.rlib")).exists()
+            {
+                sources.extend(dep_info_sources(&entry.path()));
+            }
+        }
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let newest_source = ["src", "tests/conformance.rs"]
-            .iter()
-            .filter_map(|p| newest_modified(&root.join(p), &root.join("src/bin")))
-            .max();
+        let changed = sources.iter().find(|source| {
+            std::fs::metadata(root.join(source))
+                .and_then(|m| m.modified())
+                .is_ok_and(|modified| modified > built)
+        });
         assert!(
-            newest_source.is_none_or(|source| source <= built),
-            "{} is older than the sources: run the whole `cargo test`, or `cargo test --test \
+            changed.is_none(),
+            "{} is older than {}: run the whole `cargo test`, or `cargo test --test \
              conformance --no-run` first",
-            path.display()
+            path.display(),
+            changed.map_or(String::new(), |c| c.display().to_string())
         );
         path
     })
 }
 
-/// The newest modification time of `path`, or of any file below it but `skip`.
-fn newest_modified(path: &Path, skip: &Path) -> Option<std::time::SystemTime> {
-    if path == skip {
-        return None;
-    }
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_dir() {
-        return meta.modified().ok();
-    }
-    std::fs::read_dir(path)
-        .ok()?
-        .flatten()
-        .filter_map(|e| newest_modified(&e.path(), skip))
-        .max()
+/// The sources a cargo dep-info file (`<artifact>.d`, Makefile syntax) names for its
+/// artifact: the paths after the first line's colon; none if it cannot be read.
+fn dep_info_sources(file: &Path) -> Vec<PathBuf> {
+    let Ok(text) = std::fs::read_to_string(file) else {
+        return Vec::new();
+    };
+    let Some((_, deps)) = text.lines().next().and_then(|l| l.split_once(": ")) else {
+        return Vec::new();
+    };
+    // A space inside a path is escaped as `\ `.
+    deps.replace("\\ ", "\0")
+        .split_whitespace()
+        .map(|p| PathBuf::from(p.replace('\0', " ")))
+        .collect()
 }
 
 /// What a `pingone-mock` child started with a piped stdout prints up to its "Press Ctrl-C"
