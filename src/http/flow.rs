@@ -68,6 +68,8 @@ struct State {
     window: f64,
     slow_start: bool,
     in_flight: usize,
+    /// Out-of-band requests in flight (token requests): outside the window, not counted in it.
+    out_of_band: usize,
     /// Waiting for a slot: retries in front, new requests behind.
     queue: VecDeque<oneshot::Sender<Slot>>,
     /// When the window last shrank: a sign from a request sent before that is already counted.
@@ -115,12 +117,14 @@ pub(crate) struct Slot {
     flow: Option<Arc<Flow>>,
     /// When the request (this attempt) was sent.
     sent: Instant,
+    /// Sent outside the window ([`Request::out_of_band`](super::Request::out_of_band)).
+    out_of_band: bool,
 }
 
 impl Drop for Slot {
     fn drop(&mut self) {
         if let Some(flow) = self.flow.take() {
-            flow.release();
+            flow.release(self.out_of_band);
         }
     }
 }
@@ -142,6 +146,7 @@ impl Flow {
                 window: INITIAL_WINDOW.min(ceiling) as f64,
                 slow_start: true,
                 in_flight: 0,
+                out_of_band: 0,
                 queue: VecDeque::new(),
                 last_decrease: None,
                 fastest: HashMap::new(),
@@ -170,7 +175,9 @@ impl Flow {
     pub(crate) async fn acquire(self: &Arc<Flow>, retry: bool, out_of_band: bool) -> Slot {
         let waiting = {
             let mut s = self.lock();
-            if out_of_band || (s.queue.is_empty() && s.room()) {
+            if out_of_band {
+                Err(self.grant_out_of_band(&mut s))
+            } else if s.queue.is_empty() && s.room() {
                 Err(self.grant(&mut s))
             } else {
                 let (tx, rx) = oneshot::channel();
@@ -216,13 +223,29 @@ impl Flow {
         Slot {
             flow: Some(self.clone()),
             sent: Instant::now(),
+            out_of_band: false,
         }
     }
 
-    fn release(self: &Arc<Flow>) {
+    /// A slot outside the window: counted as a request, not as one in flight.
+    fn grant_out_of_band(self: &Arc<Flow>, s: &mut State) -> Slot {
+        s.out_of_band += 1;
+        s.requests += 1;
+        Slot {
+            flow: Some(self.clone()),
+            sent: Instant::now(),
+            out_of_band: true,
+        }
+    }
+
+    fn release(self: &Arc<Flow>, out_of_band: bool) {
         let mut s = self.lock();
-        s.in_flight -= 1;
-        self.wake(&mut s);
+        if out_of_band {
+            s.out_of_band -= 1;
+        } else {
+            s.in_flight -= 1;
+            self.wake(&mut s);
+        }
     }
 
     /// Hand free places to the waiting requests, first in line first.
@@ -354,7 +377,8 @@ pub struct FlowSummary {
     pub p50: Option<Duration>,
     /// 95th percentile latency of the answered attempts.
     pub p95: Option<Duration>,
-    /// Most requests in flight at once.
+    /// Most requests in flight at once in the window (never above the ceiling; a token request,
+    /// sent outside the window, is not counted).
     pub peak_in_flight: usize,
     /// `PINGONE_CONCURRENCY`, the window's ceiling.
     pub ceiling: usize,
@@ -433,6 +457,27 @@ mod tests {
         let s = flow.summary();
         assert_eq!(s.window, 10.0, "capped by the ceiling");
         assert_eq!((s.peak_in_flight, s.requests), (10, 60));
+    }
+
+    #[tokio::test]
+    async fn an_out_of_band_request_goes_at_once_and_is_not_counted_in_flight() {
+        let flow = Flow::new(2);
+        let full = take(&flow, 2).await;
+        let token = tokio::time::timeout(Duration::from_secs(1), flow.acquire(false, true))
+            .await
+            .expect("an out-of-band request does not wait for room");
+        let s = flow.summary();
+        assert_eq!(
+            (s.peak_in_flight, s.requests),
+            (2, 3),
+            "peak within the ceiling"
+        );
+        drop(token);
+        // Its release frees no place in the window: a new request still waits.
+        let waiting = tokio::time::timeout(Duration::from_millis(50), flow.acquire(false, false));
+        assert!(waiting.await.is_err(), "the window is still full");
+        drop(full);
+        assert_eq!(flow.summary().peak_in_flight, 2);
     }
 
     #[tokio::test]
