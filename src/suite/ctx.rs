@@ -84,6 +84,9 @@ pub(super) struct CaseCtx {
     /// Whether clean-up failed to delete or restore something: then neither SKIPPED nor a
     /// known deviation can stand for the case ([`Outcome::of`]).
     pub(super) left_behind: bool,
+    /// Send each request once, a transient answer not retried (the fuzzer's shrinking probes,
+    /// whose result is confirmed with retries at the end).
+    pub(super) single_attempt: bool,
 }
 
 impl CaseCtx {
@@ -106,6 +109,7 @@ impl CaseCtx {
             requests: 0,
             snapshots: HashMap::new(),
             left_behind: false,
+            single_attempt: false,
         }
     }
 
@@ -224,6 +228,11 @@ impl CaseCtx {
     /// ([`CaseCtx::note_retried`]).
     pub(super) async fn send(&mut self, req: Request) -> Step<Exchange> {
         self.requests += 1;
+        let req = if self.single_attempt {
+            req.retry_safe(false)
+        } else {
+            req
+        };
         let result = self.session.send(req).await;
         self.answered(result)
     }

@@ -128,16 +128,29 @@ fn workers(cases: u32) -> usize {
 /// it first and requires a 2xx, so that a write an earlier probe left behind, or a set-up write
 /// a flaky target lost, never passes for a partial write of this body. A probe that found
 /// nothing read its baseline back, which is then known.
+/// How a body is probed: on which baseline when nothing coerces it (`alternate`: true), and
+/// whether each request is sent once ([`CaseCtx::single_attempt`]).
+#[derive(Clone, Copy)]
+struct How {
+    alternate: bool,
+    single_attempt: bool,
+}
+
 async fn probe_once(
     session: Arc<Session>,
     case: &'static Case,
     shared: Arc<Mutex<Shared>>,
     user: String,
     body: Vec<u8>,
-    alternate: bool,
+    how: How,
     known: &mut Option<bool>,
 ) -> Probed {
+    let How {
+        alternate,
+        single_attempt,
+    } = how;
     let mut ctx = CaseCtx::new(session, case, shared);
+    ctx.single_attempt = single_attempt;
     let coerced = jackson_boolean(&body);
     ctx.expect.lenient = coerced.map(|value| Lenient {
         value,
@@ -217,7 +230,7 @@ fn fuzz_blocking(
     let (user, screen_users) = users;
     // What the shrinking probes know of their user's value: nothing at first.
     let known = std::cell::Cell::new(None);
-    let probe = |body: &[u8], alternate: bool| -> Vec<Finding> {
+    let probe = |body: &[u8], alternate: bool, single_attempt: bool| -> Vec<Finding> {
         // Once the target is unavailable, shrinking stops: the failure found stands as it is.
         if error.borrow().is_some() {
             return Vec::new();
@@ -229,7 +242,10 @@ fn fuzz_blocking(
             shared.clone(),
             user.to_string(),
             body.to_vec(),
-            alternate,
+            How {
+                alternate,
+                single_attempt,
+            },
             &mut value,
         ));
         known.set(value);
@@ -271,13 +287,17 @@ fn fuzz_blocking(
             warning.get_or_insert((original.clone(), original, findings));
             continue;
         }
-        let (mut minimal, mut minimal_findings) = (original.clone(), findings);
+        let (mut minimal, mut minimal_findings) = (original.clone(), findings.clone());
         let mut budget = 64;
+        // Shrinking probes are sent once each: against a server that answers 5xx, a retry's
+        // wait per probe made shrinking the run's longest chain (64 probes, 250 ms each).
+        // The minimal body found is then probed again with retries, as every other request
+        // is, and only what that confirms is reported.
         if tree.simplify() {
             while budget > 0 {
                 budget -= 1;
                 let candidate = tree.current();
-                let f = probe(&candidate, alternate);
+                let f = probe(&candidate, alternate, true);
                 if !must(&f) {
                     if !tree.complicate() {
                         break;
@@ -289,6 +309,15 @@ fn fuzz_blocking(
                         break;
                     }
                 }
+            }
+        }
+        if minimal != original {
+            let confirmed = probe(&minimal, alternate, false);
+            if must(&confirmed) {
+                minimal_findings = confirmed;
+            } else {
+                // Not confirmed with retries: the screened body, as the screen found it.
+                (minimal, minimal_findings) = (original.clone(), findings);
             }
         }
         let stopped = error.borrow_mut().take();
@@ -333,7 +362,10 @@ async fn screen(
                     shared.clone(),
                     user.clone(),
                     body,
-                    i % 2 == 1,
+                    How {
+                        alternate: i % 2 == 1,
+                        single_attempt: false,
+                    },
                     &mut known,
                 )
                 .await;
