@@ -107,26 +107,12 @@ fn same(variable: &str, a: &str, b: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
+    use crate::config::tests::{ENV, SECRET, tenant as server};
+    use crate::config::{Config, Credentials, var};
 
-    use crate::config::{Config, Credentials, Target, TargetInfo, var};
-
-    const ENV: &str = "abfba8f6-49eb-49f5-a5d9-80ad5c98f9f6";
-    const SECRET: &str = "Sup3r-S3cret-Value~xyz";
-
+    /// The configuration of `vars`, or its problems.
     fn config(vars: &[(&str, &str)]) -> Result<Config, Vec<String>> {
-        let map: HashMap<&str, &str> = vars.iter().copied().collect();
-        Config::from_lookup(|name| map.get(name).map(|v| (*v).to_owned())).map_err(|e| e.problems)
-    }
-
-    fn server(vars: &[(&str, &str)]) -> TargetInfo {
-        match config(vars) {
-            Ok(Config {
-                target: Target::Server(t),
-                ..
-            }) => t,
-            other => panic!("expected a server, got {other:?}"),
-        }
+        crate::config::tests::config(vars).map_err(|e| e.problems)
     }
 
     /// The Go SDK's and the provider's names, alone, configure the same tenant.

@@ -3,15 +3,15 @@
 use super::*;
 use std::collections::HashMap;
 
-const ENV: &str = "abfba8f6-49eb-49f5-a5d9-80ad5c98f9f6";
+pub(super) const ENV: &str = "abfba8f6-49eb-49f5-a5d9-80ad5c98f9f6";
 const TARGET: &str = "9c052a8a-14be-44e4-8f07-2662569994ce";
 const USER: &str = "05ad3cc6-8723-4f85-9711-05ad549717f6";
 const POP: &str = "34f0efac-21d9-4a17-8a35-196bb3362983";
 const CLIENT: &str = "1b2c3d4e-0000-4000-8000-00000000c11e";
-const SECRET: &str = "Sup3r-S3cret-Value~xyz";
+pub(super) const SECRET: &str = "Sup3r-S3cret-Value~xyz";
 const TOKEN: &str = "eyJhbGciOiJSUzI1NiJ9.payload.signature";
 
-fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
+pub(super) fn config(vars: &[(&str, &str)]) -> Result<Config, ConfigError> {
     let map: HashMap<String, String> = vars
         .iter()
         .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
@@ -26,7 +26,7 @@ fn problems_of(vars: &[(&str, &str)]) -> Vec<String> {
     }
 }
 
-fn tenant(vars: &[(&str, &str)]) -> TargetInfo {
+pub(super) fn tenant(vars: &[(&str, &str)]) -> TargetInfo {
     match config(vars) {
         Ok(Config {
             target: Target::Server(t),
