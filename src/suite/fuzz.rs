@@ -122,12 +122,6 @@ fn workers(cases: u32) -> usize {
     }
 }
 
-/// One probe of `body` on `user`: the requests it sent, its findings, and why it stopped if
-/// the target became unavailable. `known` is the value `user` is known to hold (`None`: not
-/// known, after a probe that found something or stopped); a probe whose baseline differs sets
-/// it first and requires a 2xx, so that a write an earlier probe left behind, or a set-up write
-/// a flaky target lost, never passes for a partial write of this body. A probe that found
-/// nothing read its baseline back, which is then known.
 /// How a body is probed: on which baseline when nothing coerces it (`alternate`: true), and
 /// whether each request is sent once ([`CaseCtx::single_attempt`]).
 #[derive(Clone, Copy)]
@@ -136,6 +130,12 @@ struct How {
     single_attempt: bool,
 }
 
+/// One probe of `body` on `user`: the requests it sent, its findings, and why it stopped if
+/// the target became unavailable. `known` is the value `user` is known to hold (`None`: not
+/// known, after a probe that found something or stopped); a probe whose baseline differs sets
+/// it first and requires a 2xx, so that a write an earlier probe left behind, or a set-up write
+/// a flaky target lost, never passes for a partial write of this body. A probe that found
+/// nothing read its baseline back, which is then known.
 async fn probe_once(
     session: Arc<Session>,
     case: &'static Case,
