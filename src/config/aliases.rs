@@ -9,14 +9,8 @@
 //! `PINGONE_TOP_LEVEL_DOMAIN=com`) are an error naming both, never a silent choice; saying the
 //! same thing twice is fine.
 
-use std::collections::HashMap;
-
 use super::reader::Reader;
 use super::{Region, VARIABLES, var};
-
-/// A variable's value read through one of its aliases: the value in the variable's own terms,
-/// and the alias it came from.
-pub(super) type Aliased = HashMap<&'static str, (String, &'static str)>;
 
 impl Reader<'_> {
     /// Read every alias that is set into the variable it names, recording a problem for a value

@@ -1,8 +1,11 @@
 //! [`Reader`]: looks variables up and validates them, collecting every problem.
 
+use std::collections::HashMap;
 use std::fmt;
 
-use super::aliases::Aliased;
+/// A variable's value read through one of its aliases ([`super::aliases`]): the value in the
+/// variable's own terms, and the alias it came from.
+pub(super) type Aliased = HashMap<&'static str, (String, &'static str)>;
 
 /// Values longer than this are never echoed in a problem text.
 const MAX_ECHO_CHARS: usize = 16;
