@@ -545,7 +545,7 @@ impl CaseCtx {
     /// growing pauses within `PINGONE_CONSISTENCY_WAIT_MS`; the last answer. One that shows
     /// only after a wait is a SHOULD warning (`check` "at once"); one that never shows is left
     /// to the caller to fail.
-    async fn read_settled(
+    pub(super) async fn read_settled(
         &mut self,
         url: &str,
         shows: impl Fn(&Exchange) -> bool,

@@ -99,7 +99,7 @@ fn panicked(
 /// the case left something behind ([`Outcome::of`] lets it win over SKIPPED and a known
 /// deviation). What an unavailable target keeps from happening (no answer, a gateway's page)
 /// makes the case an ERROR. Each problem is also a line of `cleanup`.
-async fn clean_up(ctx: &mut CaseCtx, shared: &Mutex<Shared>) -> Vec<String> {
+pub(super) async fn clean_up(ctx: &mut CaseCtx, shared: &Mutex<Shared>) -> Vec<String> {
     let (created, restore, unknown) = {
         let mut s = lock(shared);
         (

@@ -20,7 +20,7 @@ impl CaseCtx {
         self.judge(&ex, Some(&user), sent, false).await
     }
 
-    fn bad_auth(&self, bad: BadAuth) -> Auth {
+    pub(in crate::suite) fn bad_auth(&self, bad: BadAuth) -> Auth {
         match bad {
             BadAuth::Missing => Auth::None,
             BadAuth::Garbage => {

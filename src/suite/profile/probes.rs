@@ -8,13 +8,17 @@
 //! not control): an expired token, the token endpoint of another region, whether the endpoint
 //! needs the MFA service, and which roles may read the environment (§11.6 items 5, 10–12).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use serde_json::{Value, json};
 use uuid::Uuid;
 
-use crate::http::{Auth, Exchange, Request};
+use crate::http::{Exchange, Request};
 use crate::suite::Session;
+use crate::suite::cases::{
+    Area, BadAuth, Case, Evidence, Expect, Grade, Kind, Method, Tier, UserContent, must,
+};
+use crate::suite::ctx::{Abort, CaseCtx, Shared, Step, lock};
 
 use crate::profile::{AnswerClass, Stored};
 
@@ -51,17 +55,6 @@ pub enum Stimulus {
         /// `mfaEnabled` in the body, if any.
         mfa: Option<bool>,
     },
-}
-
-/// An authorization the API must refuse.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum BadAuth {
-    /// No `Authorization` header.
-    Missing,
-    /// A bearer token that is no token.
-    Garbage,
-    /// `Authorization: Basic` with the worker's client id and secret.
-    Basic,
 }
 
 /// A path that names no user of this environment.
@@ -378,124 +371,82 @@ pub struct ProbeRun {
     pub violations: Vec<Violation>,
 }
 
-/// The state of one running probe: users to delete afterwards.
+/// The case row every probe runs under. A probe is judged by the cases' engine ([`CaseCtx`]):
+/// its sending and outage classification (a gateway's page or a lasting 429 makes the probe
+/// inconclusive, never a violation), Create User's lost answers, the set-up of users,
+/// read-backs within `PINGONE_CONSISTENCY_WAIT_MS` and clean-up; the probe's own ID names what
+/// it finds.
+static PROBE_CASE: Case = Case {
+    id: "MFA-PROBE",
+    area: Area::Read,
+    tier: Tier::Must,
+    title: "a behaviour profile probe",
+    source: "facts §10, §11.6",
+    stimulus: "the probe's request",
+    requirement: "the invariants that hold whatever the server chooses",
+    kind: Kind::Read,
+    expect: Expect::status(&[200], INVARIANT),
+};
+
+/// What holds whatever the server chooses to answer a probe.
+const INVARIANT: Grade = must(Evidence::Invariant(
+    "no 5xx for a client's request; a rejected request changes nothing; a 2xx answer's value \
+     is what is stored",
+));
+
+/// One running probe on the cases' engine.
 struct Ctx {
-    session: Arc<Session>,
+    case: CaseCtx,
     probe: &'static Probe,
-    created: Vec<String>,
-    violations: Vec<Violation>,
 }
 
-type Step<T> = Result<T, ()>;
+/// The `mfaEnabled` a 200 answer's body holds.
+fn shown(ex: &Exchange) -> Option<bool> {
+    ex.json()
+        .filter(|_| ex.status == 200)
+        .and_then(|j| j.get("mfaEnabled").and_then(Value::as_bool))
+}
+
+/// The `mfaEnabled` a 2xx answer reports.
+fn reported(ex: &Exchange) -> Option<bool> {
+    ex.json()
+        .filter(|_| (200..300).contains(&ex.status))
+        .and_then(|j| j.get("mfaEnabled").and_then(Value::as_bool))
+}
 
 impl Ctx {
-    fn violation(&mut self, check: impl Into<String>, actual: impl Into<String>, ex: &Exchange) {
-        self.violations.push(Violation {
-            probe: self.probe.id,
-            check: check.into(),
-            actual: actual.into(),
-            reproduce: Some(ex.request.curl()),
-            no_answer: false,
-        });
+    fn violation(&mut self, check: &str, actual: String, ex: &Exchange) {
+        self.case.note(INVARIANT, check, check, actual, Some(ex));
     }
 
-    async fn send(&mut self, req: Request) -> Step<Exchange> {
-        match self.session.send(req).await {
-            Ok(ex) => Ok(ex),
-            Err(e) => {
-                self.violations.push(Violation {
-                    probe: self.probe.id,
-                    check: "the target answers".into(),
-                    actual: e.message.clone(),
-                    reproduce: Some(e.request.curl()),
-                    no_answer: true,
-                });
-                Err(())
+    /// The stored value of `user` after the probe's request `ex`: a value its answer reported
+    /// is waited for within the consistency window, as a case's read-back waits; else one read.
+    async fn stored(&mut self, user: &str, ex: &Exchange) -> Step<bool> {
+        let url = self.case.mfa_url(user);
+        let read = match reported(ex) {
+            Some(v) => {
+                let check = "GET .../mfaEnabled reads the value answered";
+                let shows = |e: &Exchange| shown(e) == Some(v);
+                let what = format!("mfaEnabled {v}");
+                self.case.read_settled(&url, shows, check, &what).await?
             }
-        }
-    }
-
-    fn mfa_url(&self, user: &str) -> String {
-        self.session.env_url(&format!("/users/{user}/mfaEnabled"))
-    }
-
-    fn user_url(&self, user: &str) -> String {
-        self.session.env_url(&format!("/users/{user}"))
-    }
-
-    /// POST users; a created user is registered for deletion at once.
-    async fn create(
-        &mut self,
-        import: bool,
-        mfa: Option<bool>,
-    ) -> Step<(Option<String>, Exchange)> {
-        let stem = self
-            .probe
-            .id
-            .trim_start_matches("MFA-")
-            .to_ascii_lowercase();
-        let (_, mut body) = crate::suite::session::new_user(&stem);
-        if let (false, Some(p)) = (import, &self.session.target.population_id) {
-            body["population"] = json!({ "id": p });
-        }
-        if let Some(m) = mfa {
-            body["mfaEnabled"] = json!(m);
-        }
-        let media_type = if import {
-            "application/vnd.pingidentity.user.import+json"
-        } else {
-            "application/json"
+            None => self.case.send(self.case.request(Method::Get, &url)).await?,
         };
-        let req = Request::new("POST", self.session.env_url("/users"))
-            .body(body.to_string().into_bytes())
-            .header("Content-Type", media_type);
-        let ex = self.send(req).await?;
-        let id = ex
-            .json()
-            .filter(|_| (200..300).contains(&ex.status))
-            .and_then(|j| j.get("id").and_then(Value::as_str).map(str::to_string));
-        if let Some(id) = &id {
-            self.created.push(id.clone());
-        }
-        Ok((id, ex))
-    }
-
-    /// Set-up: a new user whose stored value is `baseline`.
-    async fn user_with(&mut self, baseline: bool) -> Step<String> {
-        let (id, ex) = self.create(false, Some(baseline)).await?;
-        let Some(id) = id else {
-            self.violation(
-                "set-up: Create User answers 201 with a user id",
-                crate::suite::privacy::summary_for(&self.session, &ex),
-                &ex,
-            );
-            return Err(());
-        };
-        if self.read(&id).await? != Some(baseline) {
-            let req = Request::new("PUT", self.mfa_url(&id)).json(&json!({"mfaEnabled": baseline}));
-            let ex = self.send(req).await?;
-            if !(200..300).contains(&ex.status) {
+        match shown(&read) {
+            Some(v) => Ok(v),
+            None => {
                 self.violation(
-                    "set-up: PUT …/mfaEnabled answers 200",
-                    crate::suite::privacy::summary_for(&self.session, &ex),
-                    &ex,
+                    "the user's mfaEnabled can be read back after the probe",
+                    self.case.summary(&read),
+                    ex,
                 );
-                return Err(());
+                Err(Abort)
             }
         }
-        Ok(id)
     }
 
-    async fn read(&mut self, user: &str) -> Step<Option<bool>> {
-        let ex = self.send(Request::new("GET", self.mfa_url(user))).await?;
-        Ok(ex
-            .json()
-            .filter(|_| ex.status == 200)
-            .and_then(|j| j.get("mfaEnabled").and_then(Value::as_bool)))
-    }
-
-    /// The invariants of a request on `user` (value `before`): no 5xx; a rejection changed
-    /// nothing; a 2xx answer that reports `mfaEnabled` reports what is stored.
+    /// The invariants of a request on `user` (value `before`): a rejection changed nothing; a
+    /// 2xx answer that reports `mfaEnabled` reports what is stored.
     async fn judge_write(
         &mut self,
         ex: &Exchange,
@@ -503,233 +454,213 @@ impl Ctx {
         before: bool,
         class: &mut AnswerClass,
     ) -> Step<()> {
-        let after = self.read(user).await?;
-        let Some(after) = after else {
-            self.violation(
-                "the user's mfaEnabled can be read back after the probe",
-                "no Boolean mfaEnabled in GET …/mfaEnabled",
-                ex,
-            );
-            return Err(());
-        };
+        let after = self.stored(user, ex).await?;
         class.stored = Some(Stored::change(before, after));
         if ex.status >= 400 && after != before {
-            self.violation(
-                "a rejected request changes nothing",
-                format!(
-                    "answered HTTP {}, yet mfaEnabled changed from {before} to {after}",
-                    ex.status
-                ),
-                ex,
+            let actual = format!(
+                "answered HTTP {}, yet mfaEnabled changed from {before} to {after}",
+                ex.status
             );
+            self.violation("a rejected request changes nothing", actual, ex);
         }
-        let reported = ex
-            .json()
-            .and_then(|j| j.get("mfaEnabled").and_then(Value::as_bool));
-        if let (true, Some(reported)) = ((200..300).contains(&ex.status), reported)
-            && reported != after
-        {
-            self.violation(
-                "a 2xx answer's value is what is stored",
-                format!("answered mfaEnabled {reported}, stored {after}"),
-                ex,
-            );
+        if let Some(r) = reported(ex).filter(|&r| r != after) {
+            let actual = format!("answered mfaEnabled {r}, stored {after}");
+            self.violation("a 2xx answer's value is what is stored", actual, ex);
         }
         Ok(())
     }
 
+    /// Create User (Import) without `population.id`: sent once (a second attempt would make a
+    /// second user), the user registered for deletion.
+    async fn import(&mut self, mfa: Option<bool>) -> Step<(Option<String>, Exchange)> {
+        let (_, mut body) = crate::suite::session::new_user("probe");
+        if let Some(m) = mfa {
+            body["mfaEnabled"] = json!(m);
+        }
+        let req = self
+            .case
+            .request(Method::Post, &self.case.session.env_url("/users"))
+            .body(body.to_string().into_bytes())
+            .header("Content-Type", UserContent::Import.media_type());
+        let ex = self.case.send(req).await?;
+        let id = reported_id(&ex);
+        if let Some(id) = &id {
+            lock(&self.case.shared).created.push(id.clone());
+        }
+        Ok((id, ex))
+    }
+
     async fn perform(&mut self) -> Step<AnswerClass> {
+        let put_true = json!({"mfaEnabled": true});
         let (ex, mut class) = match self.probe.stimulus {
             Stimulus::Put {
                 body,
                 content_type,
                 baseline,
             } => {
-                let user = self.user_with(baseline).await?;
-                let mut req = Request::new("PUT", self.mfa_url(&user));
+                let user = self.case.user_with(baseline).await?;
+                let mut req = self.case.request(Method::Put, &self.case.mfa_url(&user));
                 if !body.is_empty() {
                     req = req.body(body.to_vec());
                 }
                 if let Some(ct) = content_type {
                     req = req.header("Content-Type", ct);
                 }
-                let ex = self.send(req).await?;
+                let ex = self.case.send(req).await?;
                 let mut class = AnswerClass::of(&ex);
                 self.judge_write(&ex, &user, baseline, &mut class).await?;
                 (ex, class)
             }
             Stimulus::Get => {
-                let user = self.user_with(false).await?;
-                let ex = self.send(Request::new("GET", self.mfa_url(&user))).await?;
+                let user = self.case.user_with(false).await?;
+                let req = self.case.request(Method::Get, &self.case.mfa_url(&user));
+                let ex = self.case.send(req).await?;
                 let class = AnswerClass::of(&ex);
                 (ex, class)
             }
             Stimulus::Auth(bad) => {
-                let user = self.user_with(false).await?;
-                let auth = match bad {
-                    BadAuth::Missing => Auth::None,
-                    BadAuth::Garbage => Auth::Literal("Bearer not-a-token".into()),
-                    BadAuth::Basic => Auth::ClientBasic,
-                };
-                let req = Request::new("PUT", self.mfa_url(&user))
-                    .json(&json!({"mfaEnabled": true}))
-                    .auth(auth);
-                let ex = self.send(req).await?;
+                let user = self.case.user_with(false).await?;
+                let req = self
+                    .case
+                    .put_value(&user, true)
+                    .auth(self.case.bad_auth(bad));
+                let ex = self.case.send(req).await?;
                 let mut class = AnswerClass::of(&ex);
                 self.judge_write(&ex, &user, false, &mut class).await?;
                 (ex, class)
             }
             Stimulus::Method(method) => {
-                let user = self.user_with(false).await?;
-                let mut req = Request::new(method, self.mfa_url(&user));
+                let user = self.case.user_with(false).await?;
+                let mut req = Request::new(method, self.case.mfa_url(&user));
                 if method != "DELETE" {
-                    req = req.json(&json!({"mfaEnabled": true}));
+                    req = req.json(&put_true);
                 }
-                let ex = self.send(req).await?;
+                let ex = self.case.send(req).await?;
                 let mut class = AnswerClass::of(&ex);
-                if (200..300).contains(&ex.status) && method == "DELETE" {
-                    // A DELETE that succeeded may have removed the value or the user; record
-                    // the answer only.
-                } else {
+                // A DELETE that succeeded may have removed the value or the user: the answer only.
+                if !((200..300).contains(&ex.status) && method == "DELETE") {
                     self.judge_write(&ex, &user, false, &mut class).await?;
                 }
                 (ex, class)
             }
             Stimulus::Path(bad) => {
                 let url = match bad {
-                    BadPath::UnknownUser => self.mfa_url(&Uuid::new_v4().to_string()),
-                    BadPath::NonUuidUser => self.mfa_url("not-a-uuid"),
+                    BadPath::UnknownUser => self.case.mfa_url(&Uuid::new_v4().to_string()),
+                    BadPath::NonUuidUser => self.case.mfa_url("not-a-uuid"),
                     BadPath::ForeignEnvironment => format!(
                         "{}/environments/{}/users/{}/mfaEnabled",
-                        self.session.target.api_url,
+                        self.case.session.target.api_url,
                         Uuid::new_v4(),
                         Uuid::new_v4()
                     ),
                 };
-                let req = Request::new("PUT", url).json(&json!({"mfaEnabled": true}));
-                let ex = self.send(req).await?;
+                let req = self.case.request(Method::Put, &url).json(&put_true);
+                let ex = self.case.send(req).await?;
                 let class = AnswerClass::of(&ex);
                 (ex, class)
             }
             Stimulus::UpdateUser(method) => {
-                let user = self.user_with(false).await?;
-                let current = self
-                    .send(Request::new("GET", self.user_url(&user)))
-                    .await?
-                    .json()
-                    .unwrap_or(Value::Null);
+                let user = self.case.user_with(false).await?;
                 let mut body = json!({"nickname": "conformance-probe", "mfaEnabled": true});
-                if method == "PUT" {
+                if method == "PUT"
+                    && let Some(current) = self.case.snapshots.get(&user)
+                {
                     for key in ["username", "email"] {
                         if let Some(v) = current.get(key) {
                             body[key] = v.clone();
                         }
                     }
                 }
-                let ex = self
-                    .send(Request::new(method, self.user_url(&user)).json(&body))
-                    .await?;
+                let req = Request::new(method, self.case.user_url(&user)).json(&body);
+                let ex = self.case.send(req).await?;
                 let mut class = AnswerClass::of(&ex);
                 // The user answer's mfaEnabled is the user's, not necessarily this write's.
-                let after = self.read(&user).await?;
-                class.stored = after.map(|a| Stored::change(false, a));
-                if ex.status >= 400 && after != Some(false) {
-                    self.violation(
-                        "a rejected request changes nothing",
-                        format!("answered HTTP {}, yet mfaEnabled is {after:?}", ex.status),
-                        &ex,
-                    );
+                let after = self.stored(&user, &ex).await?;
+                class.stored = Some(Stored::change(false, after));
+                if ex.status >= 400 && after {
+                    let actual = format!("answered HTTP {}, yet mfaEnabled is true", ex.status);
+                    self.violation("a rejected request changes nothing", actual, &ex);
                 }
                 (ex, class)
             }
             Stimulus::CreateUser { import, mfa } => {
-                let (id, ex) = self.create(import, mfa).await?;
+                let (id, ex) = if import {
+                    self.import(mfa).await?
+                } else {
+                    self.case.create_user(mfa, UserContent::Json).await?
+                };
                 let mut class = AnswerClass::of(&ex);
                 class.stored = Some(match &id {
                     None => Stored::NotCreated,
-                    Some(id) => match self.read(id).await? {
-                        Some(true) => Stored::CreatedTrue,
-                        Some(false) => Stored::CreatedFalse,
-                        None => {
-                            self.violation(
-                                "a created user's mfaEnabled can be read",
-                                "no Boolean mfaEnabled in GET …/mfaEnabled",
-                                &ex,
-                            );
-                            return Err(());
+                    Some(id) => {
+                        // The new user is read once it shows, within the consistency window.
+                        self.case.snapshot(id).await?;
+                        match self.stored(id, &ex).await? {
+                            true => Stored::CreatedTrue,
+                            false => Stored::CreatedFalse,
                         }
-                    },
+                    }
                 });
-                let reported = ex
-                    .json()
-                    .and_then(|j| j.get("mfaEnabled").and_then(Value::as_bool));
-                let stored = match class.stored {
-                    Some(Stored::CreatedTrue) => Some(true),
-                    Some(Stored::CreatedFalse) => Some(false),
-                    _ => None,
-                };
-                if let (Some(r), Some(s)) = (reported, stored)
-                    && r != s
-                {
-                    self.violation(
-                        "a 2xx answer's value is what is stored",
-                        format!("Create User answered mfaEnabled {r}, stored {s}"),
-                        &ex,
-                    );
-                }
                 (ex, class)
             }
         };
         if ex.status >= 500 {
-            self.violation(
-                "no 5xx for a client's request",
-                crate::suite::privacy::summary_for(&self.session, &ex),
-                &ex,
-            );
+            let actual = self.case.summary(&ex);
+            self.violation("no 5xx for a client's request", actual, &ex);
         }
         // Keep the class deterministic: a class is a set of facts, not an order of arrival.
         class.headers.sort();
         Ok(class)
     }
 
-    async fn clean_up(&mut self) {
-        for user in std::mem::take(&mut self.created) {
-            let req = Request::new("DELETE", self.user_url(&user));
-            match self.session.send(req).await {
-                Ok(ex) if matches!(ex.status, 200 | 204 | 404) => {}
-                Ok(ex) => self.violation(
-                    "clean-up: the probe's user is deleted",
-                    format!(
-                        "could not delete user {user}: {}",
-                        crate::suite::privacy::summary_for(&self.session, &ex)
-                    ),
-                    &ex,
-                ),
-                Err(e) => self.violations.push(Violation {
-                    probe: self.probe.id,
-                    check: "clean-up: the probe's user is deleted".into(),
-                    actual: format!("could not delete user {user}: {}", e.message),
-                    reproduce: None,
-                    no_answer: true,
-                }),
-            }
+    /// What the probe found: its MUST findings and, when the target did not answer, why.
+    fn violations(self) -> Vec<Violation> {
+        let probe = self.probe.id;
+        let mut found: Vec<Violation> = self
+            .case
+            .findings
+            .into_iter()
+            .filter(|f| f.tier == Tier::Must)
+            .map(|f| Violation {
+                probe,
+                check: f.check,
+                actual: f.actual,
+                reproduce: f.reproduce,
+                no_answer: false,
+            })
+            .collect();
+        if let Some(why) = self.case.error {
+            found.push(Violation {
+                probe,
+                check: "the target answers".into(),
+                actual: why,
+                reproduce: None,
+                no_answer: true,
+            });
         }
+        found
     }
 }
 
-/// Run one probe and delete the users it created.
+/// The user id of a 2xx answer.
+fn reported_id(ex: &Exchange) -> Option<String> {
+    ex.json()
+        .filter(|_| (200..300).contains(&ex.status))
+        .and_then(|j| j.get("id").and_then(Value::as_str).map(str::to_string))
+}
+
+/// Run one probe and delete the users it created (the cases' clean-up).
 pub async fn run_probe(session: Arc<Session>, probe: &'static Probe) -> ProbeRun {
+    let shared = Arc::new(Mutex::new(Shared::default()));
     let mut ctx = Ctx {
-        session,
+        case: CaseCtx::new(session, &PROBE_CASE, shared.clone()),
         probe,
-        created: Vec::new(),
-        violations: Vec::new(),
     };
     let class = ctx.perform().await.ok();
-    ctx.clean_up().await;
+    crate::suite::runner::clean_up(&mut ctx.case, &shared).await;
     ProbeRun {
         class,
-        violations: ctx.violations,
+        violations: ctx.violations(),
     }
 }
 
