@@ -483,6 +483,10 @@ fn profile() {
             }
             Err(e) => Err(format!("cannot record {shown}: {e}")),
         },
+        Verdict::Refused { why } => {
+            problems.push(why.clone());
+            Err(why)
+        }
         Verdict::Unrecorded => {
             outcome = "unrecorded";
             let message = snapshot::unrecorded_message(&name, &shown);

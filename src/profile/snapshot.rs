@@ -212,6 +212,12 @@ pub enum Verdict {
         /// The snapshot file that accepts it.
         file: String,
     },
+    /// Nothing is recorded: this run's target is not the one the profile belongs to
+    /// ([`refusal`]).
+    Refused {
+        /// Why, in one message.
+        why: String,
+    },
     /// The snapshot is no profile.
     Unreadable {
         /// Why.
@@ -232,6 +238,32 @@ pub struct Check {
     pub notice: Option<String>,
 }
 
+/// Why profile `name`, recorded at `before` (if it was), may not be recorded from this run's
+/// target `now`, if it may not: the profile names another host or environment (two mocks,
+/// whose ports and environments change run by run, are one target), or a mock would be
+/// recorded under a name other than `mock` or its own (one ending in its environment ID).
+pub fn refusal(name: &str, before: Option<&Recorded>, now: &Recorded) -> Option<String> {
+    if let Some(r) = before {
+        let elsewhere = r.api_host != now.api_host || r.environment_id != now.environment_id;
+        if elsewhere && !(r.from_a_mock() && now.from_a_mock()) {
+            return Some(format!(
+                "profile {name} belongs to {} environment {}, and this run's target is {} \
+                 environment {}: a profile is recorded only from its own target; set \
+                 PINGONE_PROFILE to this target's own name, or unset it",
+                r.api_host, r.environment_id, now.api_host, now.environment_id
+            ));
+        }
+    }
+    let own = name == "mock" || name.ends_with(&now.environment_id.to_ascii_lowercase());
+    (now.target != "tenant" && !own).then(|| {
+        format!(
+            "profile {name} is not recorded from a {} ({}): a mock's answers are recorded only \
+             as `mock` or under the mock's own name; unset PINGONE_PROFILE",
+            now.target, now.api_host
+        )
+    })
+}
+
 /// Check `measured` (this run's profile, `now` its place and date) against the snapshot file
 /// `existing` of profile `name`; `in_ci` when nothing may be recorded.
 pub fn check(
@@ -245,6 +277,8 @@ pub fn check(
         let profile = dated(measured, None, now);
         let verdict = if in_ci {
             Verdict::Unrecorded
+        } else if let Some(why) = refusal(name, None, now) {
+            Verdict::Refused { why }
         } else {
             Verdict::Record {
                 file: snapshot_file(name, &profile.to_document()),
@@ -261,9 +295,13 @@ pub fn check(
         Err(e) => {
             let profile = dated(measured, None, now);
             let file = snapshot_file(name, &profile.to_document());
+            let verdict = match refusal(name, None, now) {
+                Some(why) => Verdict::Refused { why },
+                None => Verdict::Unreadable { error: e.0, file },
+            };
             return Check {
                 profile,
-                verdict: Verdict::Unreadable { error: e.0, file },
+                verdict,
                 notice: None,
             };
         }
@@ -274,6 +312,8 @@ pub fn check(
     let changes = diff(&before, measured);
     let verdict = if snapshot_body(text).trim_end() == document.trim_end() {
         Verdict::Same
+    } else if let Some(why) = refusal(name, before.recorded.as_ref(), now) {
+        Verdict::Refused { why }
     } else if changes.is_empty() {
         Verdict::Reworded { file }
     } else {
@@ -399,6 +439,44 @@ mod tests {
         );
         let after = check("t", Some(new), &measured(400), &now("2027-02-01"), true);
         assert_eq!(after.verdict, Verdict::Same);
+    }
+
+    #[test]
+    fn a_profile_is_recorded_only_from_its_own_target() {
+        let tenant = |host: &str, env: &str| Recorded {
+            api_host: host.into(),
+            environment_id: env.into(),
+            ..now("2026-12-01")
+        };
+        let eu = tenant("api.pingone.eu", "env-1");
+        let Verdict::Record { file } = check("eu-env-1", None, &measured(200), &eu, false).verdict
+        else {
+            panic!()
+        };
+        for other in [
+            tenant("api.pingone.com", "env-1"),
+            tenant("api.pingone.eu", "env-2"),
+        ] {
+            let run = check("eu-env-1", Some(&file), &measured(400), &other, false);
+            let Verdict::Refused { why } = run.verdict else {
+                panic!("{:?}", run.verdict)
+            };
+            assert!(why.contains("recorded only from its own target"), "{why}");
+        }
+        let mock = Recorded {
+            target: "standalone mock".into(),
+            ..tenant("127.0.0.1:8080", "env-3")
+        };
+        let run = check("eu-sandbox", None, &measured(200), &mock, false);
+        assert!(
+            matches!(run.verdict, Verdict::Refused { .. }),
+            "{:?}",
+            run.verdict
+        );
+        for own in ["mock", "127-0-0-1-8080-env-3"] {
+            let run = check(own, None, &measured(200), &mock, false);
+            assert!(matches!(run.verdict, Verdict::Record { .. }), "{own}");
+        }
     }
 
     #[test]
