@@ -1042,6 +1042,29 @@ async fn sweep_deletes_only_the_suites_users_from_a_listing_of_everyone() {
     assert_eq!(mock.user_count(), OTHERS.len() + 1, "{rendered}");
 }
 
+/// Every write the suite sends keeps the sweep's mark: against the mock, whose PUT Update User
+/// removes the attributes the body omits (as PingOne's docs say), a whole run that could delete
+/// none of its users leaves only users the sweep finds as its own.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_user_a_run_leaves_behind_still_carries_the_sweeps_mark() {
+    let mock = pingone_mfa_conformance::suite::bundled_mock()
+        .fault(Fault::DeleteUserFails)
+        .start()
+        .await
+        .expect("start the mock");
+    let run = RunConfig {
+        max_retries: 0,
+        ..run_config()
+    };
+    let session = std::sync::Arc::new(Session::for_mock(&mock, run).await.expect("session"));
+    let all: Vec<_> = pingone_mfa_conformance::suite::CASES.iter().collect();
+    pingone_mfa_conformance::suite::run_cases(session, &all).await;
+    let left = mock.user_count();
+    assert!(left > 10, "the fault keeps the run's users: {left}");
+    let report = results::sweep(&mock_session(&mock).await, false).await;
+    assert_eq!(report.candidates(), left, "{}", report.render());
+}
+
 #[tokio::test]
 async fn sweep_of_the_embedded_mock_reports_zero() {
     let config = Config {

@@ -396,7 +396,7 @@ const AFTER_INVALID: &[Case] = &[
         tier: Tier::Must,
         title: "PUT Update User cannot change mfaEnabled",
         source: DOC_CANNOT_UPDATE,
-        stimulus: "PUT user {username, nickname, mfaEnabled: true} on a user whose value is false",
+        stimulus: "PUT user {username, email, title, nickname, mfaEnabled: true} on a user whose value is false",
         requirement: "200 (ignored) or 4xx (rejected), both conform; mfaEnabled still reads false",
         kind: Kind::UpdateUserIgnoresMfa {
             method: Method::Put,
@@ -540,7 +540,7 @@ const AFTER_INVALID: &[Case] = &[
         tier: Tier::Must,
         title: "read-only worker: PUT Update User refused",
         source: DOC_ROLE,
-        stimulus: "PUT user {username, email, nickname} with the read-only worker's token (skipped without PINGONE_READONLY_CLIENT_ID)",
+        stimulus: "PUT user {username, email, title, nickname} with the read-only worker's token (skipped without PINGONE_READONLY_CLIENT_ID)",
         requirement: "403 with a P1Error (SHOULD: code ACCESS_FAILED); the user unchanged",
         kind: Kind::Readonly(ReadonlyProbe::UpdateUser(Method::Put)),
         expect: READONLY_WRITE,

@@ -70,6 +70,17 @@ pub fn new_user(stem: &str) -> (String, Value) {
     (username, body)
 }
 
+/// The attributes of a user the suite made, `current`, that a PUT Update User body must send
+/// back, added to `body`: PUT removes what it omits, and the sweep finds a user only by its
+/// username and [`MARKER_ATTRIBUTE`].
+pub(crate) fn keep_on_put(body: &mut Value, current: &Value) {
+    for key in ["username", "email", MARKER_ATTRIBUTE] {
+        if let Some(v) = current.get(key) {
+            body[key] = v.clone();
+        }
+    }
+}
+
 pub use crate::config::{TargetInfo, TargetKind};
 
 impl TargetInfo {

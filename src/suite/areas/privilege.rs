@@ -10,7 +10,7 @@ use crate::secret::Secret;
 use super::super::cases::{Method, ReadonlyProbe, UserContent};
 use super::super::ctx::{Abort, CaseCtx, Step, lock};
 use super::super::listing::{Listing, PAGE_SIZE, id_of, username_is};
-use super::super::session::{SessionError, new_user};
+use super::super::session::{SessionError, keep_on_put, new_user};
 
 impl CaseCtx {
     pub(super) async fn readonly(&mut self, probe: ReadonlyProbe) -> Step<()> {
@@ -37,11 +37,7 @@ impl CaseCtx {
                 if method == Method::Put
                     && let Some(before) = self.snapshots.get(&user)
                 {
-                    for key in ["username", "email"] {
-                        if let Some(v) = before.get(key) {
-                            body[key] = v.clone();
-                        }
-                    }
+                    keep_on_put(&mut body, before);
                 }
                 let req = self.request(method, &self.user_url(&user)).json(&body);
                 let ex = self.send_readonly(req).await?;

@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::super::cases::{Method, UserContent};
 use super::super::ctx::{CaseCtx, Step};
+use super::super::session::keep_on_put;
 
 impl CaseCtx {
     /// Create User (`content`) with mfaEnabled `mfa`.
@@ -15,18 +16,14 @@ impl CaseCtx {
     }
 
     /// Update User (`method`: PUT or PATCH) with mfaEnabled true on a user whose value is
-    /// false; PUT carries the user's username and email besides.
+    /// false; PUT sends back what it must keep (`session::keep_on_put`).
     pub(super) async fn update_user(&mut self, method: Method) -> Step<()> {
         let user = self.user_with(false).await?;
         // The set-up snapshot is the user as it is (set-up stops the case without one).
         let current = self.snapshots.get(&user).cloned().unwrap_or(Value::Null);
         let mut body = json!({"nickname": "conformance-probe", "mfaEnabled": true});
         if method == Method::Put {
-            for key in ["username", "email"] {
-                if let Some(v) = current.get(key) {
-                    body[key] = v.clone();
-                }
-            }
+            keep_on_put(&mut body, &current);
         }
         let req = self.request(method, &self.user_url(&user)).json(&body);
         let ex = self.send_main(req).await?;

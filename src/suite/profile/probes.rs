@@ -19,6 +19,7 @@ use crate::suite::cases::{
     Area, BadAuth, Case, Evidence, Expect, Grade, Kind, Method, Tier, UserContent, must,
 };
 use crate::suite::ctx::{Abort, CaseCtx, Shared, Step, lock};
+use crate::suite::session::keep_on_put;
 
 use crate::profile::{AnswerClass, Stored};
 
@@ -565,11 +566,7 @@ impl Ctx {
                 if method == "PUT"
                     && let Some(current) = self.case.snapshots.get(&user)
                 {
-                    for key in ["username", "email"] {
-                        if let Some(v) = current.get(key) {
-                            body[key] = v.clone();
-                        }
-                    }
+                    keep_on_put(&mut body, current);
                 }
                 let req = Request::new(method, self.case.user_url(&user)).json(&body);
                 let ex = self.case.send(req).await?;
