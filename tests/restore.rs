@@ -16,16 +16,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::time::Duration;
 
 use axum::body::Body;
 use axum::http::Method;
 use axum::response::Response;
+use pingone_mfa_conformance::config::RunConfig;
 use pingone_mfa_conformance::mock::MockPingOne;
-use pingone_mfa_conformance::suite::TargetInfo;
 use pingone_mfa_conformance::suite::guard::ToggleState;
+use pingone_mfa_conformance::suite::runner::RESTORE_CHECK;
+use pingone_mfa_conformance::suite::{Outcome, Session, TargetInfo, Tier, cases, run_cases};
 use support::binaries::conformance_binary;
 use support::gateway::{self, Action};
-use support::suite::TempDir;
+use support::suite::{TempDir, run_config};
 
 /// The target's refusal of a PUT: 403 with a P1Error, as PingOne answers a worker app without
 /// the role.
@@ -142,4 +145,60 @@ async fn a_refused_restore_fails_the_run_and_the_next_run_puts_the_value_back() 
     );
     assert_eq!(mock.stored_mfa_enabled(user), Some(false));
     assert!(state_files(root.path()).is_empty(), "{log}");
+}
+
+/// A restore answered 200 whose read-back shows the other value did not hold: the case fails
+/// the restore check (a FAIL), it is not an ERROR. The gateway lets MFA-EXISTING-01's first PUT
+/// through and answers every later one 200 without passing it on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_restore_answered_200_that_did_not_hold_fails_the_restore_check() {
+    let puts = Arc::new(AtomicUsize::new(0));
+    let seen = puts.clone();
+    let (mock, mut target) = gateway::start(
+        MockPingOne::builder().seed_user("conformance-existing-user", false),
+        move |method, path| {
+            if method == Method::PUT
+                && path.ends_with("/mfaEnabled")
+                && seen.fetch_add(1, Ordering::SeqCst) > 0
+            {
+                Action::Answer(
+                    Response::builder()
+                        .status(200)
+                        .header("content-type", "application/json")
+                        .body(Body::from(r#"{"mfaEnabled":false}"#))
+                        .expect("response"),
+                )
+            } else {
+                Action::Forward
+            }
+        },
+    )
+    .await;
+    let user = mock.seeded_users()[0];
+    target.test_user_id = Some(user.to_string());
+    let run = RunConfig {
+        consistency_wait: Duration::from_millis(200),
+        ..run_config()
+    };
+    let session = Arc::new(Session::open(target, run, None).await.expect("session"));
+    let case = cases::by_id("MFA-EXISTING-01").expect("case");
+    let result = run_cases(session, &[case]).await.remove(0);
+    assert_eq!(
+        mock.stored_mfa_enabled(user),
+        Some(true),
+        "the restore was dropped"
+    );
+    assert_eq!(result.outcome, Outcome::Fail, "{}", result.render());
+    assert!(
+        result
+            .findings
+            .iter()
+            .any(|f| f.check == RESTORE_CHECK && f.tier == Tier::Must),
+        "{}",
+        result.render()
+    );
+    assert!(
+        puts.load(Ordering::SeqCst) >= 3,
+        "the case's two PUTs and the restore"
+    );
 }

@@ -95,8 +95,8 @@ fn panicked(
 }
 
 /// Restore the test user and delete the case's users. What the API refuses (an answer of its
-/// own other than success) is a MUST finding of the case: the contract promises the answer, and
-/// the case left something behind ([`Outcome::of`] lets it win over SKIPPED and a known
+/// own other than success, or a success its read-back contradicts) is a MUST finding of the
+/// case: the contract promises the answer, and the case left something behind ([`Outcome::of`] lets it win over SKIPPED and a known
 /// deviation). What an unavailable target keeps from happening (no answer, a gateway's page)
 /// makes the case an ERROR. Each problem is also a line of `cleanup`.
 pub(super) async fn clean_up(ctx: &mut CaseCtx, shared: &Mutex<Shared>) -> Vec<String> {
@@ -133,10 +133,14 @@ pub(super) async fn clean_up(ctx: &mut CaseCtx, shared: &Mutex<Shared>) -> Vec<S
                 ctx.requests += 1;
                 match ctx.quiet_read(&user).await {
                     Some(v) if v == value => Ok(()),
-                    other => Err(Refusal::Unavailable(format!(
-                        "read back mfaEnabled {}",
-                        other.map_or("(unreadable)".to_string(), |v| v.to_string())
-                    ))),
+                    // The API said it stored the value and then showed another: a finding.
+                    Some(v) => Err(Refusal::Refused(
+                        format!("HTTP 200, yet read back mfaEnabled {v}"),
+                        None,
+                    )),
+                    None => Err(Refusal::Unavailable(
+                        "read back mfaEnabled (unreadable)".to_string(),
+                    )),
                 }
             }
             Err(e) => Err(e),
@@ -199,8 +203,9 @@ const RESTORED: Grade = must(Evidence::Doc(DOC_UPDATE));
 
 /// Why a clean-up request did not do its job.
 enum Refusal {
-    /// The API answered, and not with success: the answer (and the exchange, to reproduce).
-    Refused(String, Box<Exchange>),
+    /// The API answered, and not with success (or a success the read-back contradicts): the
+    /// answer (and the exchange, to reproduce, when one answer is the refusal).
+    Refused(String, Option<Box<Exchange>>),
     /// No answer, a gateway's page or a read that failed: the cause.
     Unavailable(String),
 }
@@ -217,7 +222,7 @@ impl Refusal {
 fn refused_or_unavailable(ctx: &CaseCtx, ex: Exchange) -> Refusal {
     match ex.unavailable() {
         Some(why) => Refusal::Unavailable(format!("{why}: {}", ctx.summary(&ex))),
-        None => Refusal::Refused(ctx.summary(&ex), Box::new(ex)),
+        None => Refusal::Refused(ctx.summary(&ex), Some(Box::new(ex))),
     }
 }
 
@@ -228,7 +233,7 @@ fn clean_up_failed(ctx: &mut CaseCtx, problem: &str, why: Refusal, check: &str, 
     ctx.left_behind = true;
     match why {
         Refusal::Refused(answer, ex) => {
-            ctx.note(grade, check, "success", answer, Some(&ex));
+            ctx.note(grade, check, "success", answer, ex.as_deref());
         }
         Refusal::Unavailable(_) => {
             let reason = format!("clean-up failed: {problem}");
