@@ -14,8 +14,9 @@
 //!
 //! The check's name is exact: the name a finding of that check carries, without the context a
 //! run adds to it (a baseline, a seed: [`Finding::context`](crate::suite::Finding::context)).
-//! An empty list of cases means every answer (only the Correlation-Id fault: the checker holds
-//! every answer to it, so no case is written for it).
+//! The list is never empty (the macro refuses `[]`): a fault that any case could meet would
+//! credit whichever case met it first. The Correlation-Id fault, whose check the checker holds
+//! every answer to, is aimed at MFA-READ-01, whose one read must carry the header like any.
 //!
 //! A fault that changes only what the documentation leaves open breaks no case: it is aimed at
 //! the behaviour profile instead, at the probe(s) whose answer it changes and the check a
@@ -36,7 +37,7 @@ use crate::tier::Tier;
 /// the check `check`, at `tier` or stronger (a MUST target is not met by a SHOULD finding).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Target {
-    /// Case IDs (`MFA-INVALID-03`); empty, and no `probes` either: every answer.
+    /// Case IDs (`MFA-INVALID-03`); empty only when `probes` names the profile's probes.
     pub cases: &'static [&'static str],
     /// Probe IDs of the behaviour profile (`MFA-PROBE-PATH-02`), for a fault that changes only
     /// what the documentation leaves open (no case is written to catch it; `cases` is empty).
@@ -64,26 +65,21 @@ impl Target {
     pub fn is_profile(&self) -> bool {
         !self.probes.is_empty()
     }
-
-    /// Whether any answer may catch it: it names neither a case nor a probe.
-    pub fn is_every_answer(&self) -> bool {
-        self.cases.is_empty() && self.probes.is_empty()
-    }
 }
 
 /// One row's [`Target`]: `in [cases]` or `in profile [probes]`.
 macro_rules! target {
-    ($tier:ident $check:literal in [$($case:literal),*]) => {
+    ($tier:ident $check:literal in [$($case:literal),+]) => {
         Target { cases: &[$($case),*], probes: &[], check: $check, tier: Tier::$tier }
     };
-    ($tier:ident $check:literal in profile [$($probe:literal),*]) => {
+    ($tier:ident $check:literal in profile [$($probe:literal),+]) => {
         Target { cases: &[], probes: &[$($probe),*], check: $check, tier: Tier::$tier }
     };
 }
 
 macro_rules! faults {
     ($( $(#[doc = $doc:literal])+ $variant:ident = $name:literal,
-        target: $tier:ident $check:literal in $($profile:ident)? [$($id:literal),* $(,)?]; )+) => {
+        target: $tier:ident $check:literal in $($profile:ident)? [$($id:literal),+ $(,)?]; )+) => {
         /// One deliberate deviation from PingOne's documented behaviour.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum Fault {
@@ -108,7 +104,7 @@ macro_rules! faults {
             /// which tier.
             pub fn target(self) -> Target {
                 match self {
-                    $(Fault::$variant => target!($tier $check in $($profile)? [$($id),*]),)+
+                    $(Fault::$variant => target!($tier $check in $($profile)? [$($id),+]),)+
                 }
             }
         }
@@ -300,7 +296,7 @@ faults! {
         target: Should "status" in ["MFA-PRIV-05"];
     /// Leaves the documented `Correlation-Id` header out of every answer.
     NoCorrelationId = "no-correlation-id",
-        target: Should "the answer carries a Correlation-Id header" in [];
+        target: Should "the answer carries a Correlation-Id header" in ["MFA-READ-01"];
     // --- paths ------------------------------------------------------------------------------
     /// Finds a user by id whatever environment the path names.
     CrossEnvironmentAccess = "cross-environment-access",
@@ -398,6 +394,14 @@ mod tests {
     /// A target names cases or probes, never both; one aimed at the profile names the check a
     /// changed probe fails, at MUST (CHANGED fails the run). (That its probes exist is checked
     /// in the suite, above the mock: `suite::cases`.)
+    /// No target is "every answer": a fault any case could meet is attributed to none.
+    #[test]
+    fn every_target_names_a_case_or_a_probe() {
+        for &f in Fault::ALL {
+            assert!(f.target().ids().next().is_some(), "{f} has an empty target");
+        }
+    }
+
     #[test]
     fn a_profile_target_names_existing_probes_and_the_profile_check() {
         let mut aimed = 0;
@@ -410,7 +414,7 @@ mod tests {
             aimed += 1;
             assert_eq!(t.check, crate::profile::ANSWER_AS_RECORDED, "{f}");
             assert_eq!(t.tier, Tier::Must, "{f}");
-            assert!(t.names(t.probes[0]) && !t.is_every_answer());
+            assert!(t.names(t.probes[0]));
         }
         assert!(aimed > 0, "some fault is aimed at the profile");
     }
